@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wizard
+
+.PHONY: run test lint setup translations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+translations: $(VENV)/.installed
+	@if [ -d wizard/translations ]; then $(BIN)/pybabel compile -q -d wizard/translations; fi
+
+setup: $(VENV)/.installed translations
+	$(BIN)/flask setup
+
+## Set up and serve the app with demo data on http://127.0.0.1:5000
+run: setup
+	FLASK_DEMO_MODE=1 FLASK_MAIL_DELIVER_IN_PROCESS=$${FLASK_MAIL_DELIVER_IN_PROCESS:-1} \
+		$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## Set up and run the whole test suite (SQLite and PostgreSQL)
+test: $(VENV)/.installed-test translations
+	$(BIN)/ruff check wizard tests
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check wizard tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,150 @@
+"""Fixtures: an app per test on SQLite and again on PostgreSQL, a client, signing in."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.helpers import submit
+from tests.postgres import ThrowawayPostgres, find_bindir
+from wizard import create_app
+from wizard.demo import DEMO_PASSWORD, seed_demo
+from wizard.extensions import db
+
+# Cheap hashing keeps the suite fast; the production cost is asserted in test_passwords.
+FAST_HASH = "scrypt:1024:8:1"
+POSTGRES_REQUIRED = bool(os.environ.get("REQUIRE_POSTGRES"))
+
+_demo_hash: dict[str, str] = {}
+
+
+def _no_postgres(reason: str):
+    if POSTGRES_REQUIRED:
+        pytest.fail(f"PostgreSQL is required here (REQUIRE_POSTGRES is set): {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url():
+    """A PostgreSQL server for the whole run: TEST_DATABASE_URL, or a throwaway one."""
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        yield url
+        return
+    bindir = find_bindir()
+    if bindir is None:
+        _no_postgres("no PostgreSQL: no server binaries found and TEST_DATABASE_URL is not set")
+    # Not under pytest's temp folder: the postgres user cannot enter root's 0700 folders.
+    server = ThrowawayPostgres(bindir, Path(tempfile.mkdtemp(prefix="wizard-pg-")))
+    try:
+        url = server.start()
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        _no_postgres(f"no PostgreSQL: the throwaway server did not start ({exc})")
+    yield url
+    server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server_url):
+    """A database for this test run on that server, created fresh."""
+    name = f"wizard_test_{os.getpid()}"
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base, _sep, _db = postgres_server_url.rpartition("/")
+    yield f"{base}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def make_app(database_url: str, instance_path: Path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test secret key, not for production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_METHOD": FAST_HASH,
+        "BASE_URL": "http://invite.test",
+        "SERVER_NAME": None,
+        **overrides,
+    }
+    app = create_app(config)
+    app.instance_path = str(instance_path)
+    return app
+
+
+def reset_database() -> None:
+    """Empty every table: a clean start for each test, fast on both databases."""
+    db.create_all()
+    if db.engine.dialect.name == "postgresql":
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+    else:
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+
+
+def seed(app) -> None:
+    from wizard.passwords import hash_password
+
+    if FAST_HASH not in _demo_hash:
+        _demo_hash[FAST_HASH] = hash_password(DEMO_PASSWORD)
+    seed_demo(password_hash=_demo_hash[FAST_HASH])
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """The app with the demo data, on a clean database."""
+    app = make_app(database_url, tmp_path)
+    with app.app_context():
+        reset_database()
+        seed(app)
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def is_postgres(database_url) -> bool:
+    return database_url.startswith("postgresql")
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def sign_in(self, email="owner@acme.example", password=DEMO_PASSWORD, follow_redirects=False):
+        return submit(
+            self._client,
+            "/sign-in",
+            {"email": email, "password": password},
+            follow_redirects=follow_redirects,
+        )
+
+    def sign_out(self):
+        return submit(self._client, "/sign-out", page="/account/")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

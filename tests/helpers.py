@@ -1,0 +1,57 @@
+"""Small helpers the tests share: forms as a browser fills them, and statement counting."""
+
+import re
+from contextlib import contextmanager
+from html import unescape
+
+from sqlalchemy import event
+
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page, read as a browser would send it."""
+    match = _TOKEN.search(html)
+    assert match, "no CSRF token on the page"
+    return unescape(match.group(1) or match.group(2))
+
+
+def submit(client, url: str, data: dict | None = None, *, page: str | None = None, **kw):
+    """GET the page (or `page`), then POST `data` to `url` with that page's CSRF token."""
+    form_page = client.get(page or url)
+    payload = {"csrf_token": csrf_token(form_page.get_data(as_text=True)), **(data or {})}
+    return client.post(url, data=payload, **kw)
+
+
+def text_of(response) -> str:
+    """The page's visible text, roughly: tags dropped, whitespace folded."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def h1_of(response) -> str:
+    headings = re.findall(r"<h1[^>]*>(.*?)</h1>", response.get_data(as_text=True), flags=re.S)
+    assert len(headings) == 1, f"expected exactly one h1, found {len(headings)}"
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", headings[0]))).strip()
+
+
+def title_of(response) -> str:
+    match = re.search(r"<title>(.*?)</title>", response.get_data(as_text=True), flags=re.S)
+    assert match, "no title"
+    return re.sub(r"\s+", " ", unescape(match.group(1))).strip()
+
+
+@contextmanager
+def count_statements(engine):
+    """Count the SQL statements run inside the block: `with count_statements(e) as n: ...`."""
+    counter = {"n": 0}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        counter["n"] += 1
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", before)

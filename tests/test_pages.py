@@ -1,0 +1,99 @@
+"""The pages of the foundation: who sees what, and who sees nothing."""
+
+import re
+
+import pytest
+
+from tests.helpers import h1_of, text_of, title_of
+
+
+def test_owner_sees_members_seats_and_the_way_to_add_users(auth, client):
+    auth.sign_in()
+    page = client.get("/users/")
+    text = text_of(page)
+    for email in ("owner@acme.example", "admin@acme.example", "member@acme.example"):
+        assert email in text
+    assert "Licenses: 2 of 10 in use, 0 held by pending invitations, 8 free." in text
+    assert 'href="/users/add/"' in page.get_data(as_text=True)
+    assert "Add users" in text
+
+
+def test_acme_owner_sees_nothing_of_globex(auth, client):
+    auth.sign_in()
+    text = text_of(client.get("/users/"))
+    assert "globex" not in text.lower()
+
+
+def test_globex_owner_sees_only_globex(auth, client):
+    auth.sign_in("owner@globex.example")
+    text = text_of(client.get("/users/"))
+    assert "owner@globex.example" in text
+    assert "acme.example" not in text
+
+
+@pytest.mark.parametrize("path", ["/users/", "/users/add/"])
+def test_a_member_cannot_open_owner_pages_and_is_told_why(auth, client, path):
+    auth.sign_in("member@acme.example")
+    response = client.get(path)
+    assert response.status_code == 403
+    assert h1_of(response) == "Only owners and admins can manage users"
+    assert "ask its owner or an admin" in text_of(response)
+
+
+def test_an_individual_cannot_open_owner_pages_and_is_told_why(auth, client):
+    auth.sign_in("ana.pro@acme.example")
+    response = client.get("/users/")
+    assert response.status_code == 403
+    assert h1_of(response) == "You need a business account for this"
+
+
+def test_individual_sees_their_plan_and_subscription(auth, client):
+    auth.sign_in("ana.pro@acme.example")
+    text = text_of(client.get("/account/"))
+    assert "Pro, paid monthly" in text
+    assert "$15.99" in text
+    assert "Visa •••• 4242" in text
+
+
+def test_free_individual_sees_basic(auth, client):
+    auth.sign_in("dora@acme.example")
+    assert "Basic (free)" in text_of(client.get("/account/"))
+
+
+def test_member_sees_their_business_membership(auth, client):
+    auth.sign_in("member@acme.example")
+    text = text_of(client.get("/account/"))
+    assert "Acme Corp" in text
+    assert "Member" in text
+    assert "Basic" in text
+
+
+def test_unknown_page_says_what_to_do(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert h1_of(response) == "Page not found"
+    assert "Go to the start page" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("email", "path"),
+    [
+        (None, "/sign-in"),
+        ("owner@acme.example", "/users/"),
+        ("owner@acme.example", "/users/add/"),
+        ("ana.pro@acme.example", "/account/"),
+        ("member@acme.example", "/users/"),
+    ],
+)
+def test_every_page_has_one_h1_a_matching_title_unique_ids_and_a_skip_link(
+    auth, client, email, path
+):
+    if email:
+        auth.sign_in(email)
+    page = client.get(path)
+    html = page.get_data(as_text=True)
+    assert title_of(page).startswith(h1_of(page))
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    assert 'href="#main-content"' in html and 'id="main-content"' in html
+    assert "<script" not in html

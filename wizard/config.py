@@ -1,0 +1,54 @@
+"""Configuration defaults. instance/config.py and FLASK_* environment variables override them."""
+
+import secrets
+from pathlib import Path
+
+
+class Defaults:
+    # SQLite in instance/ is the embedded default; PostgreSQL (psycopg 3) is for production.
+    SQLALCHEMY_DATABASE_URI = None  # filled in by create_app from the instance path
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Werkzeug's scrypt at n=2**17, r=8, p=1: about half a second per check here, on purpose.
+    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+
+    # Invitations
+    INVITATION_VALID_DAYS = 30
+    MAX_BATCH_SIZE = 9999
+    MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+    # A little more than the biggest upload, so the upload form can say what was wrong.
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+
+    # Links in emails are built from this, never from the request's Host header.
+    BASE_URL = "http://127.0.0.1:5000"
+
+    # Mail: without MAIL_SERVER, mail goes to the development mailbox page.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_DEFAULT_SENDER = "Business Invite Wizard <no-reply@invite-wizard.example>"
+    MAIL_DELIVER_IN_PROCESS = False
+
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ("en", "de")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # The token lives as long as the session: no surprise expiry in the middle of a form.
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Demo mode (make run): the development mailbox page is shown.
+    DEMO_MODE = False
+
+
+def load_or_create_secret_key(instance_path: str) -> str:
+    """Read instance/secret_key, creating it with 256 random bits on first run."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        key = path.read_text().strip()
+        if key:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key

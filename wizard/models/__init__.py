@@ -1,0 +1,34 @@
+"""The data model: accounts and people, invitations, mail, money and the audit trail."""
+
+from .account import (
+    Account,
+    AccountKind,
+    BillingPeriod,
+    Role,
+    Subscription,
+    User,
+    UserType,
+    VerifiedDomain,
+)
+from .audit import AuditEvent
+from .invitation import Invitation, InvitationBatch, InvitationStatus, RefundRecord, WizardDraft
+from .mail import DeliveryStatus, OutboxEmail
+
+__all__ = [
+    "Account",
+    "AccountKind",
+    "AuditEvent",
+    "BillingPeriod",
+    "DeliveryStatus",
+    "Invitation",
+    "InvitationBatch",
+    "InvitationStatus",
+    "OutboxEmail",
+    "RefundRecord",
+    "Role",
+    "Subscription",
+    "User",
+    "UserType",
+    "VerifiedDomain",
+    "WizardDraft",
+]

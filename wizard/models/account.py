@@ -1,0 +1,137 @@
+"""Accounts (business or individual), the people in them, subscriptions and domains."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import Email, Money, Timestamp, UTCDateTime, enum_column, utcnow
+
+
+class AccountKind(enum.StrEnum):
+    BUSINESS = "business"
+    INDIVIDUAL = "individual"
+
+
+class Role(enum.StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    MEMBER = "member"
+
+
+class UserType(enum.StrEnum):
+    BASIC = "basic"
+    LICENSED = "licensed"
+
+
+class BillingPeriod(enum.StrEnum):
+    MONTHLY = "monthly"
+    YEARLY = "yearly"
+
+
+class Account(db.Model):
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[AccountKind] = enum_column(AccountKind)
+    name: Mapped[str] = mapped_column(String(200))
+    # Licenses purchased (business accounts only); Licensed users each take one.
+    license_seats: Mapped[int] = mapped_column(Integer, default=0)
+    default_locale: Mapped[str] = mapped_column(String(10), default="en")
+    reminders_enabled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="account", lazy="raise")
+    subscription: Mapped[Subscription | None] = relationship(
+        back_populates="account", uselist=False, lazy="raise"
+    )
+    domains: Mapped[list[VerifiedDomain]] = relationship(back_populates="account", lazy="raise")
+
+    __table_args__ = (CheckConstraint("license_seats >= 0", name="license_seats_not_negative"),)
+
+    @property
+    def is_business(self) -> bool:
+        return self.kind == AccountKind.BUSINESS
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    # Stored normalised (trimmed, lower-case); unique across the platform.
+    email: Mapped[Email] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = enum_column(Role, default=Role.MEMBER)
+    user_type: Mapped[UserType] = enum_column(UserType, default=UserType.BASIC)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    # Bumped at sign-out and password change, so an old session cookie stops working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    account: Mapped[Account] = relationship(back_populates="users", lazy="joined")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def can_manage_users(self) -> bool:
+        return self.account.is_business and self.role in (Role.OWNER, Role.ADMIN)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+
+class Subscription(db.Model):
+    """An individual account's paid plan (Pro), with what blocks joining a business."""
+
+    __tablename__ = "subscription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), unique=True)
+    plan: Mapped[str] = mapped_column(String(20), default="pro")
+    billing_period: Mapped[BillingPeriod] = enum_column(BillingPeriod)
+    price: Mapped[Money]
+    currency: Mapped[str] = mapped_column(String(3))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    payment_method_label: Mapped[str] = mapped_column(String(60))
+    outstanding_balance: Mapped[Money] = mapped_column(default=Decimal("0.00"))
+    other_users: Mapped[int] = mapped_column(default=0)
+    add_ons: Mapped[int] = mapped_column(default=0)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    account: Mapped[Account] = relationship(back_populates="subscription", lazy="raise")
+
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("period_end > period_start", name="period_not_empty"),
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.cancelled_at is None
+
+
+class VerifiedDomain(db.Model):
+    __tablename__ = "verified_domain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    domain: Mapped[str] = mapped_column(String(253))
+    # The value of the DNS TXT record that proves ownership.
+    verification_code: Mapped[str] = mapped_column(String(100))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    account: Mapped[Account] = relationship(back_populates="domains", lazy="raise")
+
+    __table_args__ = (db.UniqueConstraint("account_id", "domain", name="uq_domain_per_account"),)

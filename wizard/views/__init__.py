@@ -1,0 +1,1 @@
+"""Thin views: bind a form, validate, call one service, redirect."""
