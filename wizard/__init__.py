@@ -1,10 +1,14 @@
 """The Business Invite Wizard: bring people with their own Pro accounts into a business."""
 
+import importlib
 import os
 
 from flask import Flask
 
 from .config import Defaults, load_or_create_secret_key
+
+# Each module in wizard/views/ has one blueprint, `bp`.
+BLUEPRINTS = ("home", "users", "account", "wizard")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -43,12 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     layout.init_app(app)
     cli.init_app(app)
 
-    from .views import account, home, users, wizard
-
     app.register_blueprint(auth.bp)
-    app.register_blueprint(home.bp)
-    app.register_blueprint(users.bp)
-    app.register_blueprint(account.bp)
-    app.register_blueprint(wizard.bp)
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f".views.{name}", __name__).bp)
 
     return app
