@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         db_path = os.path.join(app.instance_path, "wizard.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
 
-    from . import auth, cli, errors, i18n, layout
+    from . import auth, cli, errors, i18n, layout, security
     from .extensions import csrf, db, login_manager, mail, migrate
 
     db.init_app(app)
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     mail.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     layout.init_app(app)
@@ -50,5 +51,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f".views.{name}", __name__).bp)
+    security.limit_invitation_links(app)
 
     return app

@@ -4,17 +4,27 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms import HiddenField
 
-from .extensions import db, login_manager
+from .extensions import db, limiter, login_manager
 from .forms import EmptyForm, StripWhitespaceForm, email_field, normalise_email, password_field
 from .models import Role, User
 from .passwords import password_matches
+from .security import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -52,7 +62,25 @@ def home_for(user: User) -> str:
     return url_for("account.overview")
 
 
+def _address_key() -> str:
+    return "sign-in:" + normalise_email(request.form.get("email"))[:254]
+
+
+def _failed(response) -> bool:
+    """Only attempts that did not sign anybody in count against the limits."""
+    return response.status_code != 302
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"],
+    key_func=_address_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
 @keeps_input_on_csrf_error
 def sign_in():
     if current_user.is_authenticated and request.method == "GET":
@@ -63,6 +91,7 @@ def sign_in():
             select(User).where(User.email == normalise_email(form.email.data))
         ).scalar_one_or_none()
         if password_matches(user.password_hash if user else None, form.password.data):
+            start_session()
             login_user(user)
             return redirect(safe_next(form.next.data) or home_for(user))
         # The same words whether the address is unknown or the password wrong.

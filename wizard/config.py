@@ -31,6 +31,16 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "de")
 
+    # Sessions end after this long without a request, and this long after sign-in at most.
+    SESSION_IDLE_MINUTES = 120
+    SESSION_ABSOLUTE_HOURS = 12
+    # Rate limits (Flask-Limiter). memory:// is per process; use redis://… when scaling out.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGN_IN_LIMIT_PER_IP = "30 per 5 minutes"
+    SIGN_IN_LIMIT_PER_ADDRESS = "10 per 15 minutes"
+    INVITATION_LINK_LIMIT_PER_IP = "60 per minute"
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # The token lives as long as the session: no surprise expiry in the middle of a form.
