@@ -8,7 +8,17 @@ from flask import Flask
 from .config import Defaults, load_or_create_secret_key
 
 # Each module in wizard/views/ has one blueprint, `bp`.
-BLUEPRINTS = ("home", "language", "users", "account", "wizard", "invite", "pending", "guide", "mailbox")
+BLUEPRINTS = (
+    "home",
+    "language",
+    "users",
+    "account",
+    "wizard",
+    "invite",
+    "pending",
+    "guide",
+    "mailbox",
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
