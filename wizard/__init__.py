@@ -16,8 +16,10 @@ BLUEPRINTS = (
     "wizard",
     "invite",
     "pending",
+    "audit_log",
     "guide",
     "mailbox",
+    "domains",
 )
 
 

@@ -28,6 +28,11 @@ class Defaults:
     MAIL_DEFAULT_SENDER = "Business Invite Wizard <no-reply@invite-wizard.example>"
     MAIL_DELIVER_IN_PROCESS = False
 
+    # Verifying domains by TXT record: None asks the system's resolver; "host:port" (or a
+    # comma-separated list) asks those servers, as the tests do with one on 127.0.0.1.
+    DNS_RESOLVER = None
+    DNS_TIMEOUT = 5  # seconds for the whole lookup, before "try again later"
+
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "de")
 
