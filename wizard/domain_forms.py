@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from .domains import DomainProblem, DomainRefused, checked_domain, display_domain
@@ -13,17 +14,17 @@ def refusal_message(refusal: DomainRefused) -> str:
     """Why the domain cannot be added, and what to do instead."""
     domain = display_domain(refusal.domain) if refusal.domain else ""
     messages = {
-        DomainProblem.EMPTY: lambda: _("Enter your company's email domain, like acme.example"),
+        DomainProblem.EMPTY: lambda: _("Enter your company's email domain, like yourcompany.com"),
         DomainProblem.NOT_A_DOMAIN: lambda: _(
-            "Enter a domain like acme.example: the part of your company's email addresses "
+            "Enter a domain like yourcompany.com: the part of your company's email addresses "
             "after the @"
         ),
         DomainProblem.IP_ADDRESS: lambda: _(
-            "Enter a domain name like acme.example, not an IP address"
+            "Enter a domain name like yourcompany.com, not an IP address"
         ),
         DomainProblem.PUBLIC_MAIL: lambda: _(
             "%(domain)s is a public email service that anyone can sign up for, so it cannot "
-            "belong to one business. Enter your company's own domain, like acme.example",
+            "belong to one business. Enter your company's own domain, like yourcompany.com",
             domain=domain,
         ),
         DomainProblem.ALREADY_ADDED: lambda: _(
@@ -42,7 +43,7 @@ class AddDomainForm(StripWhitespaceForm):
     domain = StringField(
         _l("Domain"),
         validators=[
-            DataRequired(message=_l("Enter your company's email domain, like acme.example")),
+            DataRequired(message=_l("Enter your company's email domain, like yourcompany.com")),
             Length(max=300, message=_l("Domains are at most 253 characters long")),
         ],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"},
@@ -60,7 +61,7 @@ class InvitePeopleForm(StripWhitespaceForm):
     people = SelectMultipleField(_l("People to invite"), choices=[], validate_choice=False)
     user_type = RadioField(
         _l("Invite them as"),
-        choices=[("basic", _l("Basic")), ("licensed", _l("Licensed"))],
+        choices=[SelectChoice("basic", _l("Basic")), SelectChoice("licensed", _l("Licensed"))],
         default="basic",
         validators=[InputRequired(message=_l("Choose Basic or Licensed"))],
         description={
