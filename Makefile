@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wizard
 
-.PHONY: run test lint setup translations clean
+.PHONY: run test lint setup translations screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: setup
 test: $(VENV)/.installed-test translations
 	$(BIN)/ruff check wizard tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Regenerate docs/screenshots/ (the README's pictures) by running the browser journeys
+screenshots: $(VENV)/.installed-test translations
+	SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check wizard tests

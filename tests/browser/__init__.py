@@ -1,0 +1,1 @@
+"""Real-browser tests: Chromium through Playwright, axe-core, the Nu HTML Checker."""
