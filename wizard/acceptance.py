@@ -521,7 +521,7 @@ def request_resend(token: str, *, now: datetime | None = None) -> Result:
         },
     )
     db.session.commit()
-    return Result(Outcome.DONE, link)
+    return Result(Outcome.DONE, look_up(token, now))
 
 
 def end_sessions(user_id: int) -> None:
