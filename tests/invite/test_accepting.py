@@ -3,7 +3,9 @@
 import re
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tests.helpers import csrf_token, h1_of, submit, text_of
 from tests.invite.factory import count, invitation_for, invite, subscription_of, user
@@ -199,3 +201,19 @@ def test_a_yearly_plan_in_german_gets_a_german_receipt(app, client, auth):
         mail = db.session.execute(select(OutboxEmail)).scalar_one()
         assert mail.locale == "de"
         assert (mail.context["amount"], mail.context["remaining_days"]) == ("116.09", 265)
+
+
+def test_the_database_itself_refuses_a_second_refund_for_an_invitation(
+    app, client, auth, ana_link
+):
+    auth.sign_in("ana.pro@acme.example")
+    submit(client, f"/invitation/{ana_link}/refund",
+           {"method": "refund", "receipt_email": "ana.pro@acme.example"})
+    with app.app_context():
+        first = db.session.execute(select(RefundRecord)).scalar_one()
+        columns = [c.key for c in RefundRecord.__table__.columns if c.key != "id"]
+        db.session.add(RefundRecord(**{key: getattr(first, key) for key in columns}))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        assert count(RefundRecord) == 1
