@@ -45,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         db_path = os.path.join(app.instance_path, "wizard.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
 
-    from . import auth, cli, errors, i18n, layout, security
+    from . import auth, cli, delivery, errors, i18n, layout, security
     from .extensions import csrf, db, login_manager, mail, migrate
 
     db.init_app(app)
@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     layout.init_app(app)
     cli.init_app(app)
+    delivery.init_app(app)
 
     app.register_blueprint(auth.bp)
     for name in BLUEPRINTS:

@@ -1,0 +1,163 @@
+"""The run's one connection (Flask-Mail) and the MIME message of an outbox row."""
+
+from __future__ import annotations
+
+import binascii
+import secrets
+import smtplib
+import time
+from email.header import Header
+from email.utils import formataddr, formatdate, parseaddr
+
+import flask_mail
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..mailer import RenderedEmail, product_name
+from ..models import OutboxEmail
+from .mailbox import DevMailbox, mailbox_folder
+from .rules import header_text, plain_address
+
+# Emails that carry the invitation's link: rendered with it, and only while it can be used.
+LINK_KINDS = frozenset({"invitation", "reminder"})
+CRLF = "\r\n"
+
+
+class Connection(flask_mail.Connection):
+    """Flask-Mail's connection with a timeout; the development mailbox without MAIL_SERVER."""
+
+    def configure_host(self):
+        config = current_app.config
+        if not config.get("MAIL_SERVER"):
+            return DevMailbox(mailbox_folder())
+        timeout = config["MAIL_TIMEOUT_SECONDS"]
+        smtp_class = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = smtp_class(self.mail.server, self.mail.port, timeout=timeout)
+        # No set_debuglevel(): smtplib's debug output prints whole messages, links included.
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+def open_connection() -> Connection:
+    """Connect once for a run (raises OSError or SMTPException when the server is away)."""
+    connection = Connection(current_app.extensions["mail"])
+    suppressed = connection.mail.suppress and current_app.config.get("MAIL_SERVER")
+    connection.host = None if suppressed else connection.configure_host()
+    return connection
+
+
+def close_connection(connection: Connection | None) -> None:
+    host = connection.host if connection else None
+    if host is None:
+        return
+    try:
+        host.quit()
+    except (OSError, smtplib.SMTPException):
+        host.close()
+
+
+def _sender(setting: str) -> tuple[str, str]:
+    name, address = parseaddr(str(current_app.config.get(setting) or ""))
+    return header_text(name), address
+
+
+def sender_address() -> str:
+    """The envelope sender of every email: the address of MAIL_DEFAULT_SENDER."""
+    return _sender("MAIL_DEFAULT_SENDER")[1]
+
+
+def _address(name: str, address: str) -> str:
+    if not name:
+        return address
+    if name.isascii():
+        return formataddr((name, address))  # quoted when it holds specials like , or <
+    return f"{Header(name, 'utf-8').encode(linesep=CRLF)} <{address}>"
+
+
+def _quoted_printable(text: str) -> bytes:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+    return binascii.b2a_qp(lines, istext=True).replace(b"\n", b"\r\n")
+
+
+class OutboxMessage(flask_mail.Message):
+    """Flask-Mail's message with a fixed, fast MIME layout: multipart/alternative of a text and
+    an HTML part, UTF-8, quoted-printable.
+
+    The email package's generator needs longer to write a 13 KB invitation than the SMTP
+    server needs to receive it (see docs/benchmarks.md); this writes the same structure
+    directly. Names are RFC 2047 encoded, addresses bare: nothing can add a header.
+    """
+
+    _bytes: bytes | None = None
+
+    def as_bytes(self) -> bytes:
+        if self._bytes is None:
+            self._bytes = self._serialise()
+        return self._bytes
+
+    def _serialise(self) -> bytes:
+        subject = self.subject
+        if not subject.isascii() or len(subject) > 900:
+            subject = Header(subject, "utf-8").encode(linesep=CRLF)
+        boundary = f"=_outbox_{secrets.token_hex(12)}"  # "=" never occurs in quoted-printable
+        headers = [
+            f"From: {_address(*self.sender)}",
+            f"To: {', '.join(_address(*r) for r in self.recipients)}",
+            f"Subject: {subject}",
+            f"Date: {formatdate(self.date, usegmt=True)}",
+            f"Message-ID: {self.msgId}",
+            "MIME-Version: 1.0",
+            f'Content-Type: multipart/alternative; boundary="{boundary}"',
+        ]
+        if self.reply_to:
+            headers.insert(2, f"Reply-To: {_address(*self.reply_to)}")
+        parts = [CRLF.join(headers).encode("ascii"), b""]
+        for subtype, content in (("plain", self.body or ""), ("html", self.html or "")):
+            parts += [
+                f"--{boundary}".encode(),
+                f"Content-Type: text/{subtype}; charset=utf-8".encode(),
+                b"Content-Transfer-Encoding: quoted-printable",
+                b"",
+                _quoted_printable(content),
+            ]
+        parts.append(f"--{boundary}--".encode())
+        return b"\r\n".join(parts) + b"\r\n"
+
+
+def build_message(email: OutboxEmail, rendered: RenderedEmail) -> OutboxMessage:
+    """The MIME message for an outbox row: From, Reply-To and To made safe from its context."""
+    context = email.context or {}
+    envelope_name, envelope_address = _sender("MAIL_DEFAULT_SENDER")
+    from_name, from_address = envelope_name, envelope_address
+    to_name = ""
+    reply_to = None
+    if email.kind in LINK_KINDS:
+        if current_app.config.get("MAIL_INVITATION_SENDER"):
+            from_name, from_address = _sender("MAIL_INVITATION_SENDER")
+        reply_to = (context.get("inviter_name"), context.get("inviter_email"))
+        to_name = context.get("invitee_name", "")
+    elif email.kind == "heads_up":
+        person = header_text(context.get("sender_name")) or context.get("sender_email", "")
+        with force_locale(email.locale):
+            from_name = _("%(sender)s via %(product)s", sender=person, product=product_name())
+        reply_to = (context.get("sender_name"), context.get("sender_email"))
+    message = OutboxMessage(
+        subject=rendered.subject,
+        recipients=[(header_text(to_name), email.to_address)],
+        body=rendered.text,
+        html=rendered.html,
+        date=time.time(),
+    )
+    # Tuples, never "Name <address>" strings: Flask-Mail re-parses strings, and a name like
+    # "Evil <x@evil.example>" would then become the address.
+    message.sender = (header_text(from_name), from_address)
+    if reply_to and plain_address(reply_to[1]):
+        message.reply_to = (header_text(reply_to[0]), reply_to[1])
+    # The same Message-ID on every attempt: a rare duplicate is one message to mail clients.
+    domain = envelope_address.rpartition("@")[2] or "localhost"
+    message.msgId = f"<outbox.{email.id}.{int(email.created_at.timestamp())}@{domain}>"
+    return message
