@@ -42,5 +42,8 @@ def setup_command(demo: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .delivery import send_mail_command
+
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(send_mail_command)
     app.cli.add_command(setup_command)
