@@ -217,3 +217,25 @@ def test_the_database_itself_refuses_a_second_refund_for_an_invitation(
             db.session.commit()
         db.session.rollback()
         assert count(RefundRecord) == 1
+
+
+def test_a_stale_form_keeps_what_was_chosen_and_accepts_nothing(app, client, auth, ana_link):
+    auth.sign_in("ana.pro@acme.example")
+    response = client.post(f"/invitation/{ana_link}/refund", data={
+        "csrf_token": "stale", "method": "credit", "receipt_email": "kept@home.example",
+    })
+    assert response.status_code == 200
+    assert "This form had expired, so nothing was saved" in text_of(response)
+    html = response.get_data(as_text=True)
+    assert 'value="kept@home.example"' in html
+    assert re.search(r'<input checked[^>]*value="credit"', html)
+    with app.app_context():
+        assert invitation_for(ana_link).status == InvitationStatus.PENDING
+
+
+def test_nobody_signed_in_cannot_accept_for_someone(app, client, ana_link):
+    response = submit(client, f"/invitation/{ana_link}/accept", page=f"/invitation/{ana_link}")
+    assert response.location == f"/invitation/{ana_link}"
+    assert client.get(f"/invitation/{ana_link}/refund").location == f"/invitation/{ana_link}"
+    with app.app_context():
+        assert invitation_for(ana_link).status == InvitationStatus.PENDING
