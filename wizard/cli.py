@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from .demo import DEMO_PASSWORD, INDIVIDUALS, seed_demo
 from .extensions import db
 from .models import User
+from .scale import seed_scale_command
 
 
 @click.command("seed-demo")
@@ -47,3 +48,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(setup_command)
+    app.cli.add_command(seed_scale_command)

@@ -96,10 +96,18 @@ def seed_scale(
     password_hash = hash_password(DEMO_PASSWORD)
 
     def people() -> Iterator[dict]:
-        yield {"email": OWNER, "name": "Sam Scale", "role": Role.OWNER,
-               "user_type": UserType.LICENSED}  # fmt: skip
-        yield {"email": "admin@scale.example", "name": "Alex Admin", "role": Role.ADMIN,
-               "user_type": UserType.LICENSED}  # fmt: skip
+        yield {
+            "email": OWNER,
+            "name": "Sam Scale",
+            "role": Role.OWNER,
+            "user_type": UserType.LICENSED,
+        }
+        yield {
+            "email": "admin@scale.example",
+            "name": "Alex Admin",
+            "role": Role.ADMIN,
+            "user_type": UserType.LICENSED,
+        }
         for n in range(1, members - 1):
             yield {
                 "email": f"member{n:05d}@scale.example",
@@ -111,8 +119,13 @@ def seed_scale(
     _insert(
         User,
         (
-            {**p, "account_id": account.id, "password_hash": password_hash, "locale": "en",
-             "created_at": now - timedelta(days=400)}  # fmt: skip
+            {
+                **p,
+                "account_id": account.id,
+                "password_hash": password_hash,
+                "locale": "en",
+                "created_at": now - timedelta(days=400),
+            }
             for p in people()
         ),
         progress,
@@ -151,14 +164,18 @@ def seed_scale(
             roll = rng.random()
             if newest:
                 status = InvitationStatus.PENDING
-                delivery = "sent" if n % BATCH_SIZE < BATCH_SIZE * 0.32 else "queued"
+                size = invitations - b * BATCH_SIZE
+                delivery = "sent" if n % BATCH_SIZE < size * 0.32 else "queued"
             else:
                 status = (
-                    InvitationStatus.ACCEPTED if roll < 0.45
-                    else InvitationStatus.DECLINED if roll < 0.50
-                    else InvitationStatus.REVOKED if roll < 0.55
+                    InvitationStatus.ACCEPTED
+                    if roll < 0.45
+                    else InvitationStatus.DECLINED
+                    if roll < 0.50
+                    else InvitationStatus.REVOKED
+                    if roll < 0.55
                     else InvitationStatus.PENDING  # expired by time once 30 days have passed
-                )  # fmt: skip
+                )
                 delivery = "failed" if roll > 0.98 else "retrying" if roll > 0.975 else "sent"
             plan.append((b, delivery, status))
             nonce = tokens.new_nonce()
@@ -212,15 +229,25 @@ def seed_scale(
 
     def audit_rows() -> Iterator[dict]:
         for (invitation_id, email, created), (_b, _d, status) in zip(ids, plan, strict=True):
-            yield {"account_id": account.id, "actor_id": owner_id, "action": "invited",
-                   "subject_email": email, "invitation_id": invitation_id, "details": {},
-                   "created_at": created}  # fmt: skip
+            yield {
+                "account_id": account.id,
+                "actor_id": owner_id,
+                "action": "invited",
+                "subject_email": email,
+                "invitation_id": invitation_id,
+                "details": {},
+                "created_at": created,
+            }
             if status != InvitationStatus.PENDING:
-                yield {"account_id": account.id,
-                       "actor_id": owner_id if status == InvitationStatus.REVOKED else None,
-                       "action": status.value, "subject_email": email,
-                       "invitation_id": invitation_id, "details": {},
-                       "created_at": created + timedelta(days=3)}  # fmt: skip
+                yield {
+                    "account_id": account.id,
+                    "actor_id": owner_id if status == InvitationStatus.REVOKED else None,
+                    "action": status.value,
+                    "subject_email": email,
+                    "invitation_id": invitation_id,
+                    "details": {},
+                    "created_at": created + timedelta(days=3),
+                }
 
     _insert(OutboxEmail, email_rows(), progress)
     _insert(AuditEvent, audit_rows(), progress)

@@ -1,10 +1,361 @@
-"""The Pending tab of User Management (being built: see issue 6)."""
+"""The Pending tab of User Management: every invitation, its delivery, resend and revoke."""
 
-from flask import Blueprint, abort
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import HiddenField, SearchField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from ..audit_trail import action_label, describe, refund_method_label
+from ..auth import keeps_input_on_csrf_error, manager_required, safe_next
+from ..csv_export import csv_response
+from ..forms import StripWhitespaceForm
+from ..management import (
+    ActionOutcome,
+    ConcurrentChange,
+    NotFound,
+    invitation_history,
+    parse_ids,
+    plan_resend,
+    plan_revoke,
+    refusal_message,
+    resend_invitations,
+    revoke_invitations,
+    set_reminders,
+)
+from ..models.types import utcnow
+from ..pending_list import PendingFilter, export_rows, pending_list
 
 bp = Blueprint("pending", __name__, url_prefix="/users/pending")
 
+# Seconds between refreshes of the page while emails are going out.
+REFRESH_SECONDS = 10
+# Refusals listed one by one after an action; the rest are counted.
+REFUSALS_SHOWN = 5
+
+
+def status_labels() -> dict[str, str]:
+    """Each invitation status in words; built once per page or file, not once per row."""
+    return {
+        "pending": _("Pending"),
+        "accepted": _("Accepted"),
+        "declined": _("Declined"),
+        "expired": _("Expired"),
+        "revoked": _("Revoked"),
+    }
+
+
+def delivery_labels() -> dict[str, str]:
+    return {
+        "queued": _("Waiting to be sent"),
+        "sent": _("Sent"),
+        "retrying": _("Retrying"),
+        "failed": _("Not delivered"),
+        "none": _("No email"),
+    }
+
+
+def email_kind_label(kind: str) -> str:
+    return {
+        "invitation": _("Invitation email"),
+        "reminder": _("Reminder email"),
+        "heads_up": _("Heads-up message"),
+        "receipt": _("Refund receipt"),
+    }.get(kind, kind.replace("_", " ").capitalize())
+
+
+def _lookup(labels: dict[str, str]):
+    return lambda key: labels.get(str(key), str(key))
+
+
+@bp.context_processor
+def pending_helpers():
+    return {
+        "status_label": _lookup(status_labels()),
+        "delivery_label": _lookup(delivery_labels()),
+        "email_kind_label": email_kind_label,
+        "action_label": action_label,
+        "describe": describe,
+        "refund_method_label": refund_method_label,
+        "refusal_message": refusal_message,
+        "number": format_decimal,
+    }
+
+
+class PendingFilterForm(StripWhitespaceForm):
+    class Meta:
+        csrf = False  # a GET form: it only reads
+
+    q = SearchField(
+        _l("Search by email address or name"),
+        validators=[Optional(), Length(max=254, message=_l("Search for at most 254 characters"))],
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            SelectChoice("", _l("Any status")),
+            SelectChoice("pending", _l("Pending")),
+            SelectChoice("accepted", _l("Accepted")),
+            SelectChoice("declined", _l("Declined")),
+            SelectChoice("expired", _l("Expired")),
+            SelectChoice("revoked", _l("Revoked")),
+        ],
+    )
+    delivery = SelectField(
+        _l("Email delivery"),
+        choices=[
+            SelectChoice("", _l("Any")),
+            SelectChoice("queued", _l("Waiting to be sent")),
+            SelectChoice("sent", _l("Sent")),
+            SelectChoice("retrying", _l("Retrying")),
+            SelectChoice("failed", _l("Not delivered")),
+            SelectChoice("none", _l("No email")),
+        ],
+    )
+    sort = SelectField(
+        _l("Sort by"),
+        choices=[
+            SelectChoice("newest", _l("Newest first")),
+            SelectChoice("oldest", _l("Oldest first")),
+            SelectChoice("email", _l("Email address, A to Z")),
+            SelectChoice("expires", _l("Expiring soonest")),
+            SelectChoice("sent", _l("Most recently sent")),
+        ],
+        default="newest",
+    )
+
+    def to_filter(self, page: int | None) -> PendingFilter:
+        """The filter as typed; a value that is not one of the choices counts as not given
+        (an edited or outdated address shows the full list rather than an error)."""
+        self.validate()
+        for f in (self.q, self.status, self.delivery, self.sort):
+            if f.errors:
+                f.data = f.default or ""
+                f.errors = []
+        return PendingFilter(
+            search=self.q.data or "",
+            status=self.status.data or "",
+            delivery=self.delivery.data or "",
+            sort=self.sort.data or "newest",
+            page=page or 1,
+        )
+
+
+class ConfirmForm(StripWhitespaceForm):
+    ids = HiddenField()
+    back = HiddenField()
+
+
+class RemindersForm(StripWhitespaceForm):
+    enabled = HiddenField()
+    back = HiddenField()
+
+
+def list_url(back: str | None) -> str:
+    """Where to return after an action: the Pending list as it was (filters, page)."""
+    target = safe_next(back)
+    home = url_for("pending.index")
+    return target if target and target.startswith(home) else home
+
+
+def current_filter_args() -> dict[str, str]:
+    return {k: v for k, v in request.args.items() if k in ("q", "status", "delivery", "sort")}
+
 
 @bp.route("/")
+@manager_required
 def index():
-    abort(404)
+    form = PendingFilterForm(formdata=request.args)
+    listing = pending_list(
+        current_user.account_id, form.to_filter(request.args.get("page", type=int))
+    )
+    return render_template(
+        "pending/index.html",
+        filters=form,
+        listing=listing,
+        live=bool(listing.sending.waiting) and request.args.get("live") != "off",
+        refresh_seconds=REFRESH_SECONDS,
+        reminders_form=RemindersForm(back=request.full_path),
+        reminder_days=current_app.config.get("REMINDER_DAYS_BEFORE_EXPIRY", 7),
+        args=current_filter_args(),
+    )
+
+
+@bp.route("/export.csv")
+@manager_required
+def export():
+    form = PendingFilterForm(formdata=request.args)
+    rows = export_rows(current_user.account_id, form.to_filter(None))
+    header = [
+        _("Email address"),
+        _("Name"),
+        _("Status"),
+        _("Email delivery"),
+        _("Delivery problem"),
+        _("Told in advance"),
+        _("User type"),
+        _("Invited"),
+        _("Sent"),
+        _("Expires"),
+        _("Answered"),
+        _("Invited by"),
+        _("Invited by (email address)"),
+    ]
+    status_label, delivery_label = _lookup(status_labels()), _lookup(delivery_labels())
+    user_types = {"basic": _("Basic"), "licensed": _("Licensed")}
+    cells = (
+        [
+            r.email,
+            r.name,
+            status_label(r.status),
+            delivery_label(r.delivery) if r.delivery else "",
+            r.delivery_error,
+            r.contacted_at,
+            user_types.get(r.user_type, r.user_type),
+            r.created_at,
+            r.sent_at,
+            r.expires_at,
+            r.responded_at,
+            r.inviter_name,
+            r.inviter_email,
+        ]
+        for r in rows
+    )
+    filename = f"pending-invitations-{utcnow():%Y-%m-%d}.csv"
+    return csv_response(filename, header, cells)
+
+
+@bp.route("/<int:invitation_id>")
+@manager_required
+def history(invitation_id: int):
+    try:
+        record = invitation_history(current_user.account_id, invitation_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "pending/history.html", record=record, back=list_url(request.args.get("back"))
+    )
+
+
+ACTIONS = {
+    "resend": (plan_resend, resend_invitations),
+    "revoke": (plan_revoke, revoke_invitations),
+}
+
+
+@bp.route("/resend", methods=["GET", "POST"], endpoint="resend")
+@bp.route("/revoke", methods=["GET", "POST"], endpoint="revoke")
+@manager_required
+@keeps_input_on_csrf_error
+def confirm_action():
+    """GET: what the action would do, to confirm. POST: do it, then back to the list."""
+    action = request.endpoint.rpartition(".")[2]
+    plan, act = ACTIONS[action]
+    form = ConfirmForm()
+    if request.method == "GET":
+        ids = parse_ids(request.args.getlist("ids"))
+        form.ids.data = ",".join(str(i) for i in ids)
+        form.back.data = list_url(request.args.get("back"))
+    else:
+        ids = parse_ids(form.ids.data)
+    back = list_url(form.back.data)
+    if not ids:
+        flash(_("Select at least one invitation first, then choose what to do."), "warning")
+        return redirect(back)
+    try:
+        if form.validate_on_submit():
+            _flash_outcome(action, act(current_user.account_id, current_user.id, ids))
+            return redirect(back)
+        chosen = plan(current_user.account_id, ids)
+    except NotFound:
+        abort(404)
+    except ConcurrentChange:
+        flash(
+            _(
+                "Someone changed these invitations at the same moment, so nothing was done. "
+                "Check the list and try again."
+            ),
+            "error",
+        )
+        return redirect(back)
+    return render_template(f"pending/confirm_{action}.html", form=form, plan=chosen, back=back)
+
+
+def _flash_outcome(action: str, outcome: ActionOutcome) -> None:
+    done = len(outcome.done)
+    if done == 1 and action == "resend":
+        flash(
+            _(
+                "The invitation to %(email)s was sent again with a new link. The old link no "
+                "longer works.",
+                email=outcome.done[0],
+            ),
+            "success",
+        )
+    elif done == 1:
+        flash(
+            _(
+                "The invitation to %(email)s was revoked. Its link no longer works.",
+                email=outcome.done[0],
+            ),
+            "success",
+        )
+    elif done and action == "resend":
+        flash(
+            ngettext(
+                "%(num)d invitation was sent again.",
+                "%(num)d invitations were sent again with new links. The old links no longer work.",
+                done,
+            ),
+            "success",
+        )
+    elif done:
+        flash(
+            ngettext(
+                "%(num)d invitation was revoked.",
+                "%(num)d invitations were revoked. Their links no longer work.",
+                done,
+            ),
+            "success",
+        )
+    for refusal in outcome.refused[:REFUSALS_SHOWN]:
+        flash(refusal_message(refusal), "warning")
+    more = len(outcome.refused) - REFUSALS_SHOWN
+    if more > 0:
+        flash(
+            ngettext(
+                "%(num)d more invitation was left as it was.",
+                "%(num)d more invitations were left as they were.",
+                more,
+            ),
+            "warning",
+        )
+
+
+@bp.route("/reminders", methods=["POST"])
+@manager_required
+def reminders():
+    form = RemindersForm()
+    back = list_url(form.back.data)
+    if form.validate_on_submit() and form.enabled.data in ("on", "off"):
+        enabled = form.enabled.data == "on"
+        set_reminders(current_user.account_id, current_user.id, enabled)
+        if enabled:
+            flash(_("Automatic reminders are on."), "success")
+        else:
+            flash(_("Automatic reminders are off. Nobody gets a reminder email."), "success")
+    else:
+        flash(_("Nothing was changed. Try again."), "error")
+    return redirect(back)

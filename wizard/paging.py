@@ -1,0 +1,67 @@
+"""Pages of a long list: two statements per page (a count and the page), whatever the size."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from .extensions import db
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    items: Sequence[Any]
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+    @property
+    def first_index(self) -> int:
+        """1-based position of the first item shown ("Showing 51 to 100 of 312")."""
+        return (self.number - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.number * self.per_page, self.total)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def clamp_page(number: int | None, total: int, per_page: int) -> int:
+    """A page number that exists: below 1 is 1, past the end is the last page."""
+    last = max((total + per_page - 1) // per_page, 1)
+    return min(max(number or 1, 1), last)
+
+
+def paginate(
+    query: Select,
+    number: int | None,
+    per_page: int = PER_PAGE,
+    *,
+    count: Select | None = None,
+    scalars: bool = False,
+) -> Page:
+    """Run `query` for one page; it must be ordered deterministically. `count`, when given,
+    is a cheaper query with the same rows (without joins that only add columns); `scalars`
+    gives the first column of each row instead of the row."""
+    counted = (count if count is not None else query).order_by(None).subquery()
+    total = db.session.scalar(select(func.count()).select_from(counted))
+    number = clamp_page(number, total or 0, per_page)
+    result = db.session.execute(query.limit(per_page).offset((number - 1) * per_page))
+    rows = result.scalars().all() if scalars else result.all()
+    return Page(items=rows, number=number, per_page=per_page, total=total or 0)
