@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app
@@ -99,7 +99,7 @@ class RefundQuote:
     amount: Decimal
     currency: str
     remaining_days: int
-    period_end: object
+    period_end: date
     payment_method_label: str
 
 
@@ -157,7 +157,9 @@ def is_invitee(user: User, invitation: Invitation) -> bool:
     return normalise_email(user.email) == normalise_email(invitation.email)
 
 
-def blockers_for(user: User, invitation: Invitation, subscription: Subscription | None):
+def blockers_for(
+    user: User, invitation: Invitation, subscription: Subscription | None
+) -> tuple[Blocker, ...]:
     """What stops this person joining this business today (pure: reads only what it is given)."""
     found: list[Blocker] = []
     if user.account_id == invitation.account_id:
@@ -216,7 +218,9 @@ def _owner_of(account_id: int) -> User | None:
     ).scalar_one_or_none()
 
 
-def invitation_page(token: str, viewer_id: int | None, now: datetime | None = None):
+def invitation_page(
+    token: str, viewer_id: int | None, now: datetime | None = None
+) -> InvitationPage:
     """The link's state and, for the signed-in viewer, blockers and refund estimate."""
     now = now or utcnow()
     link = look_up(token, now)

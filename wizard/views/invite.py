@@ -53,7 +53,7 @@ def _context(page: InvitationPage, token: str) -> dict:
     }
 
 
-def _render(page: InvitationPage, token: str, form=None, status: int = 200):
+def _render(page: InvitationPage, token: str, form=None):
     """The page for a link in any state, for whoever is looking."""
     link = page.link
     context = _context(page, token)
@@ -66,7 +66,7 @@ def _render(page: InvitationPage, token: str, form=None, status: int = 200):
         return render_template(f"invite/blocked_{page.blockers[0]}.html", **context)
     if page.viewer is None and not page.has_account and form is None:
         form = CreateAccountForm()
-    return render_template("invite/show.html", form=form, **context), status
+    return render_template("invite/show.html", form=form, **context)
 
 
 def _page(token: str) -> InvitationPage:
