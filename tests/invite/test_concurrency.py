@@ -4,11 +4,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func
 
 from tests.conftest import make_app, reset_database, seed
 from tests.invite.factory import count, invitation_for, invite, user
-from wizard import acceptance
+from wizard import acceptance, management
 from wizard.acceptance import Outcome
 from wizard.extensions import db
 from wizard.models import (
@@ -98,20 +98,12 @@ def test_twenty_simultaneous_new_accounts_for_one_address_make_one(pg_app):
 
 
 def revoke(token, now):
-    """The Pending tab's revoke: the same conditional update on the pending row."""
+    """The owner's Revoke on the Pending tab, as the Pending tab calls it."""
     invitation = invitation_for(token)
-    changed = db.session.execute(
-        update(acceptance.Invitation)
-        .where(
-            acceptance.Invitation.id == invitation.id,
-            acceptance.Invitation.status == InvitationStatus.PENDING,
-            acceptance.Invitation.expires_at > now,
-        )
-        .values(status=InvitationStatus.REVOKED, revoked_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return changed == 1
+    outcome = management.revoke_invitations(
+        invitation.account_id, invitation.invited_by_id, [invitation.id], now
+    )
+    return outcome.done == [invitation.email]
 
 
 @pytest.mark.parametrize("attempt", range(5))
@@ -146,4 +138,4 @@ def test_accept_racing_revoke_never_ends_accepted_after_revoked(pg_app, attempt)
             assert invitation.status == InvitationStatus.REVOKED
             assert invitation.accepted_user_id is None
             assert not moved and refunds == 0
-            assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+            assert count(AuditEvent, AuditEvent.action == "accepted") == 0
