@@ -204,6 +204,7 @@ def _new_page(browser, server: LiveServer, *, javascript: bool):
     page = context.new_page()
     page.javascript = javascript  # axe needs JavaScript; the no-JS journeys skip it
     page.csp_errors = []  # a strict Content-Security-Policy must not break the page
+    page.findings = []  # axe violations and duplicate ids, from check_page(); asserted at the end
 
     def on_console(message):
         if message.type == "error" and "Content Security Policy" in message.text:
@@ -219,7 +220,6 @@ def tab(chromium, server):
     context, page = _new_page(chromium, server, javascript=True)
     yield page
     context.close()
-    assert not page.csp_errors, "\n".join(page.csp_errors)
 
 
 @pytest.fixture
@@ -228,7 +228,6 @@ def tab_without_js(chromium, server):
     context, page = _new_page(chromium, server, javascript=False)
     yield page
     context.close()
-    assert not page.csp_errors, "\n".join(page.csp_errors)
 
 
 @pytest.fixture
@@ -237,7 +236,27 @@ def second_tab(chromium, server):
     context, page = _new_page(chromium, server, javascript=True)
     yield page
     context.close()
-    assert not page.csp_errors, "\n".join(page.csp_errors)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A journey that got to its end still fails for what it collected on the way."""
+    result = yield
+    for name in ("tab", "tab_without_js", "second_tab"):
+        if (page := item.funcargs.get(name)) is not None:
+            assert_clean(page)
+    return result
+
+
+def assert_clean(page) -> None:
+    """What a journey collected on its way: axe violations and Content-Security-Policy errors."""
+    problems = []
+    if page.findings:
+        problems.append("Accessibility problems on the way:\n" + "\n".join(page.findings))
+    if page.csp_errors:
+        problems.append("Content-Security-Policy errors:\n" + "\n".join(page.csp_errors))
+    if problems:
+        raise AssertionError("\n\n".join(problems))
 
 
 def java_missing() -> str | None:

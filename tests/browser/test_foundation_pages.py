@@ -6,7 +6,7 @@ from tests.browser.pages import check_page, sign_in, sign_out
 
 def test_sign_in_page_is_accessible(tab):
     tab.goto("/sign-in")
-    check_page(tab, "Sign in", screenshot="sign-in")
+    check_page(tab, "Sign in", screenshot="00-sign-in")
     assert tab.get_by_label("Email address").is_visible()
     assert tab.get_by_label("Password").is_visible()
 
@@ -15,7 +15,7 @@ def test_sign_in_with_nothing_typed_says_what_to_fix_and_links_to_the_fields(tab
     tab.goto("/sign-in")
     tab.locator("main").get_by_role("button", name="Sign in").click()
 
-    check_page(tab, "Sign in", screenshot="sign-in-error")
+    check_page(tab, "Sign in", screenshot="00-sign-in-error")
     assert tab.title().startswith("Error: Sign in")
     summary = tab.locator(".error-summary")
     assert "There is a problem" in summary.inner_text()
@@ -34,7 +34,7 @@ def test_a_wrong_password_keeps_the_address_and_says_so(tab):
 def test_owner_lands_on_an_accessible_users_page(tab):
     sign_in(tab, "owner@acme.example")
 
-    check_page(tab, "Users", screenshot="users")
+    check_page(tab, "Users")
     assert tab.url.endswith("/users/")
     table = tab.get_by_role("table")
     assert "member@acme.example" in table.inner_text()
@@ -45,14 +45,14 @@ def test_add_users_opens_the_wizard(tab):
     sign_in(tab, "owner@acme.example")
     tab.get_by_role("link", name="Add users").click()
 
-    check_page(tab, screenshot="wizard-start")
+    check_page(tab)
     assert "/users/add/" in tab.url
 
 
 def test_an_individual_sees_their_plan_on_an_accessible_page(tab):
     sign_in(tab, "ana.pro@acme.example")
 
-    check_page(tab, "My account", screenshot="my-account-individual")
+    check_page(tab, "My account", screenshot="30-my-account")
     text = tab.locator("main").inner_text()
     assert "Pro, paid monthly" in text
     assert "Visa •••• 4242" in text
@@ -71,7 +71,7 @@ def test_a_member_who_opens_users_is_told_why_not(tab):
     sign_in(tab, "member@acme.example")
     tab.goto("/users/")
 
-    check_page(tab, "Only owners and admins can manage users", screenshot="not-allowed")
+    check_page(tab, "Only owners and admins can manage users", screenshot="31-not-allowed")
     tab.get_by_role("link", name="Go to your account").click()
     assert tab.url.endswith("/account/")
 
@@ -87,7 +87,7 @@ def test_an_unknown_address_shows_an_accessible_not_found_page(tab):
     response = tab.goto("/no-such-page")
 
     assert response.status == 404
-    check_page(tab, "Page not found", screenshot="not-found")
+    check_page(tab, "Page not found", screenshot="32-not-found")
     tab.get_by_role("link", name="Go to the start page").click()
     assert tab.url.endswith("/sign-in")
 

@@ -13,15 +13,15 @@ from tests.browser.pages import (
 from wizard.demo import DEMO_PASSWORD
 
 
-def test_an_owner_signs_in_reaches_add_users_and_signs_out_by_keyboard_alone(tab):
-    sign_in_reach_add_users_and_sign_out_by_keyboard(tab)
+def test_an_owner_invites_two_people_and_signs_out_by_keyboard_alone(tab):
+    invite_two_people_by_keyboard(tab)
 
 
 def test_the_same_by_keyboard_with_javascript_switched_off(tab_without_js):
-    sign_in_reach_add_users_and_sign_out_by_keyboard(tab_without_js)
+    invite_two_people_by_keyboard(tab_without_js)
 
 
-def sign_in_reach_add_users_and_sign_out_by_keyboard(tab):
+def invite_two_people_by_keyboard(tab):
     tab.goto("/sign-in")
 
     # The first Tab lands on the skip link, which appears when focused.
@@ -33,16 +33,42 @@ def sign_in_reach_add_users_and_sign_out_by_keyboard(tab):
     tab.keyboard.type(DEMO_PASSWORD)
     press_until(tab, has_text("Sign in"))
     press_and_load(tab, "Enter")
-    assert tab.url.endswith("/users/")
     check_page(tab, "Users")
 
     press_until(tab, has_text("Add users"))
     press_and_load(tab, "Enter")
-    assert tab.url.endswith("/users/add/")
+    check_page(tab, "Add existing Pro users to your business account")
+    press_until(tab, has_text("Start"))
+    press_and_load(tab, "Enter")
+
+    check_page(tab, "Who do you want to invite?")
+    press_until(tab, is_field("addresses"))
+    tab.keyboard.type("ana.pro@acme.example\nben.pro@acme.example")
+    press_until(tab, has_text("Continue"))
+    press_and_load(tab, "Enter")
+
+    check_page(tab, "Tell them before the invitation arrives")
+    press_until(tab, is_field("confirm_skip"))
+    tab.keyboard.press("Space")
+    assert tab.locator("#confirm_skip").is_checked()
+    press_until(tab, has_text("Skip telling them first"))
+    press_and_load(tab, "Enter")
+
+    check_page(tab, "What changes for their licenses")
+    press_until(tab, has_text("Continue"))
+    press_and_load(tab, "Enter")
+
+    check_page(tab, "Check and send the invitations")
+    press_until(tab, has_text("Send 2 invitations"))
+    press_and_load(tab, "Space")
     check_page(tab)
+    press_until(tab, has_text("Go to the Pending tab"))
+    press_and_load(tab, "Enter")
+    check_page(tab, "Invitations")
+    assert "ben.pro@acme.example" in tab.locator("main").inner_text()
 
     # Back up through the page to the header's Sign out button, and press it with Space.
-    press_until(tab, has_text("Sign out"), key="Shift+Tab")
+    press_until(tab, has_text("Sign out"), key="Shift+Tab", limit=80)
     press_and_load(tab, "Space")
     assert tab.url.endswith("/sign-in")
     assert "You are signed out." in tab.locator("main").inner_text()

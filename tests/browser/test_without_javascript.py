@@ -1,5 +1,15 @@
 """With JavaScript switched off, everything still works: the app needs none."""
 
+from tests.browser.journeys import (
+    INVITED,
+    check_and_send,
+    heads_up,
+    invitee_joins_with_a_refund,
+    licenses,
+    open_the_wizard,
+    pending,
+    who,
+)
 from tests.browser.pages import check_page, sign_in, sign_out
 
 
@@ -28,3 +38,19 @@ def test_a_member_is_told_why_not_without_javascript(tab_without_js):
     check_page(tab_without_js, "My account")
     tab_without_js.goto("/users/")
     check_page(tab_without_js, "Only owners and admins can manage users")
+
+
+def test_the_owner_goes_through_every_wizard_step_without_javascript(tab_without_js, server):
+    tab = tab_without_js
+    open_the_wizard(tab)
+    who(tab)
+    heads_up(tab, people=len(INVITED))
+    licenses(tab)
+    check_and_send(tab, people=len(INVITED))
+    text = pending(tab)
+    for address in INVITED:
+        assert address in text
+
+
+def test_the_invitee_joins_with_a_refund_without_javascript(tab_without_js, second_tab, server):
+    invitee_joins_with_a_refund(tab_without_js, second_tab, server)
