@@ -97,6 +97,14 @@ def guide_context(personalisation: Personalisation | None, *, medium: str) -> di
         "batch_limit": format_decimal(config["MAX_BATCH_SIZE"]),
         "support_url": config.get("SUPPORT_URL"),
         "seat_bar_widths": _seat_bar(personalisation) if personalisation else None,
+        "seat_figures": (
+            {
+                "purchased": format_decimal(personalisation.seats_purchased),
+                "free": format_decimal(personalisation.seats_free),
+            }
+            if personalisation
+            else None
+        ),
     }
 
 

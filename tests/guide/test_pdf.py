@@ -2,10 +2,11 @@
 
 import pytest
 from flask_babel import format_date
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tests.guide.conftest import PDF_URL, SECTIONS, TITLE, read_pdf
 from wizard.extensions import db
+from wizard.guide import quick_guide_pdf
 from wizard.models import Account
 from wizard.models.types import utcnow
 
@@ -160,3 +161,13 @@ def test_a_german_reader_gets_a_pdf_in_their_language_and_its_own_etag(client):
     german = client.get(PDF_URL, headers={"Accept-Language": "de"})
     assert read_pdf(german.data).catalog["/Lang"] == "de"
     assert german.headers["ETag"] != english.headers["ETag"]
+
+
+def test_a_worker_can_attach_the_owners_copy_to_an_email_without_a_request(app):
+    with app.app_context():
+        acme = db.session.execute(select(Account).where(Account.name == "Acme Corp")).scalar_one()
+        guide = quick_guide_pdf("en", acme)
+        assert quick_guide_pdf("en", acme) is guide  # cached
+    assert guide.filename == "adding-pro-users-to-acme-corp.pdf"
+    assert guide.personalised
+    assert "Prepared for Acme Corp" in read_pdf(guide.data).text
