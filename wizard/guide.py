@@ -28,7 +28,7 @@ from .models import Account
 from .models.types import utcnow
 from .seats import seat_count
 
-# Most recent renders kept per app; each PDF is about 100 KB.
+# Most recent renders kept per app; each PDF is about 40 KB.
 CACHE_SIZE = 64
 
 # Where the wizard's links in the guide point (endpoint names other areas own).
@@ -68,7 +68,7 @@ class GuidePdf:
 def personalisation_for(
     account: Account | None, today: date | None = None
 ) -> Personalisation | None:
-    """The personalisation for a business account's owner or admin; None gives the generic guide."""
+    """What a copy for `account` says (the caller checks the reader manages it); None: generic."""
     if account is None or not account.is_business:
         return None
     seats = seat_count(account)
@@ -131,7 +131,7 @@ def quick_guide_pdf(locale: str, account: Account | None = None) -> GuidePdf:
         filename = guide_filename(personalisation)
     guide = GuidePdf(
         data=_pdf_from_html(html),
-        etag=hashlib.sha256(html.encode()).hexdigest()[:32],
+        etag=_etag_for(html),
         filename=filename,
         personalised=personalisation is not None,
     )
@@ -211,6 +211,13 @@ def _pdf_from_html(html: str) -> bytes:
     )
 
 
+def _etag_for(html: str) -> str:
+    # The same on every instance: the HTML and the renderer's version decide the bytes.
+    from weasyprint import __version__ as weasyprint_version
+
+    return hashlib.sha256(f"{weasyprint_version}\n{html}".encode()).hexdigest()[:32]
+
+
 def _seat_bar(me: Personalisation) -> dict[str, float]:
     """Widths (out of 300) of the taken and free parts of the seats picture."""
     if me.seats_purchased <= 0:
@@ -240,10 +247,6 @@ class _RenderCache:
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
 
 def _cache(app: Flask) -> _RenderCache:

@@ -71,3 +71,8 @@ def test_a_business_without_licenses_gets_no_empty_seat_picture(bare_app):
     with bare_app.app_context():
         pdf = read_pdf(render_guide_pdf("en", me))
     assert "Licenses purchased 0" in pdf.text
+
+
+def test_the_same_guide_renders_to_the_same_bytes_so_every_instance_agrees_on_the_etag(bare_app):
+    with bare_app.app_context():
+        assert render_guide_pdf("en", None) == render_guide_pdf("en", None)
