@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wizard
 
-.PHONY: run test lint setup translations screenshots clean
+.PHONY: run test lint setup translations extract screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 translations: $(VENV)/.installed
 	@if [ -d wizard/translations ]; then $(BIN)/pybabel compile -q -d wizard/translations; fi
+
+## Collect every marked string into messages.pot and merge it into each language's .po
+extract: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg --no-wrap \
+		-k _ -k gettext -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 \
+		--project "Business Invite Wizard" -o wizard/translations/messages.pot .
+	$(BIN)/pybabel -q update --no-wrap --ignore-obsolete \
+		-i wizard/translations/messages.pot -d wizard/translations
 
 setup: $(VENV)/.installed translations
 	$(BIN)/flask setup
