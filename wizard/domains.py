@@ -8,6 +8,7 @@ Discovery only ever looks at the account's own verified domains (the Privacy rul
 from __future__ import annotations
 
 import enum
+import functools
 import ipaddress
 import re
 import secrets
@@ -151,6 +152,7 @@ def normalise_domain(text: str | None) -> str:
     return ascii_form
 
 
+@functools.lru_cache(maxsize=1024)
 def display_domain(ascii_form: str) -> str:
     """The unicode form for people to read (xn--bcher-kva.example → bücher.example)."""
     try:
@@ -303,8 +305,12 @@ def verify_domain(
     """Look up the domain's TXT record and mark it verified when it carries our code."""
     if domain.verified_at is not None:
         return VerificationResult(Outcome.ALREADY_VERIFIED)
+    name, code = domain.domain, domain.verification_code
+    # Nothing is written yet: end the read so no connection idles in a transaction while DNS
+    # takes its time (up to DNS_TIMEOUT).
+    db.session.commit()
     try:
-        result = match_txt(domain.verification_code, lookup_txt(domain.domain, settings))
+        result = match_txt(code, lookup_txt(name, settings))
     except DnsUnreachable:
         return VerificationResult(Outcome.UNREACHABLE)
     if result.outcome != Outcome.VERIFIED:
@@ -378,12 +384,9 @@ def _address_conditions(column, domains: Sequence[str]):
     return or_(*(column.endswith(s, autoescape=True) for s in sorted(suffixes)))
 
 
-def _domain_of(email: str, domains: Sequence[str]) -> str:
-    host = email.rpartition("@")[2]
-    for d in domains:
-        if host in (d, display_domain(d)):
-            return d
-    return host
+def _domain_by_host(domains: Sequence[str]) -> dict[str, str]:
+    """Host part of an address (punycode or unicode) → the verified domain's IDNA form."""
+    return {d: d for d in domains} | {display_domain(d): d for d in domains}
 
 
 def discover_people(account_id: int) -> Discovery:
@@ -413,11 +416,12 @@ def discover_people(account_id: int) -> Discovery:
             .group_by(Invitation.email)
         ).all()
     )
+    by_host = _domain_by_host(domains)
     people = tuple(
         DiscoveredPerson(
             email=email,
             name=name or "",
-            domain=_domain_of(email, domains),
+            domain=by_host.get(email.rpartition("@")[2], email.rpartition("@")[2]),
             billing_period=period,
             invited_at=invited.get(email),
         )

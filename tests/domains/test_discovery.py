@@ -152,3 +152,26 @@ def test_the_number_of_queries_does_not_grow_with_the_people_found(auth, client,
         page = client.get(PEOPLE)
     assert "65 people with addresses on acme.example" in text_of(page)
     assert many["n"] == few["n"]
+
+
+def test_a_long_list_comes_in_pages_of_a_hundred(auth, client, app):
+    with app.app_context():
+        for i in range(120):
+            account = Account(kind=AccountKind.INDIVIDUAL, name=f"Person {i:03}")
+            db.session.add(account)
+            db.session.flush()
+            db.session.add(
+                User(account_id=account.id, email=f"p{i:03}@acme.example", password_hash="x")
+            )
+        db.session.commit()
+    auth.sign_in()
+    first = client.get(PEOPLE)
+    assert len(rows_of(first)) == 100
+    text = text_of(first)
+    assert "Showing 1 to 100 of 125." in text and "Page 1 of 2" in text
+    assert "Continue with all 125 people not yet invited" in text
+    second = client.get(PEOPLE + "?page=2")
+    assert len(rows_of(second)) == 25
+    assert set(rows_of(first)).isdisjoint(rows_of(second))
+    assert 'id="person-101"' in second.get_data(as_text=True)
+    assert len(rows_of(client.get(PEOPLE + "?page=99"))) == 25

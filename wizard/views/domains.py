@@ -1,7 +1,7 @@
 """Domains: verify the company's domains, find the people on them, hand them to the wizard."""
 
 from babel.lists import format_list
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,10 +23,14 @@ from ..domains import (
 )
 from ..forms import EmptyForm
 from ..models import UserType, VerifiedDomain
+from ..paging import Page, clamp_page
 from ..scoping import get_scoped_or_404
 from ..seats import seat_count
 
 bp = Blueprint("domains", __name__, url_prefix="/users/domains")
+
+# Rows of the discovery list per page; "Continue with everyone" covers every page.
+PEOPLE_PER_PAGE = 100
 
 
 def _domain_list(ascii_domains) -> str:
@@ -149,9 +153,16 @@ def people():
         form.people.errors.append(
             _("Everyone you selected has been invited since this page was opened. Choose again.")
         )
+    discovery = discover_people(current_user.account_id)
+    total = len(discovery.people)
+    number = clamp_page(request.args.get("page", type=int), total, PEOPLE_PER_PAGE)
+    start = (number - 1) * PEOPLE_PER_PAGE
     return render_template(
         "domains/people.html",
         form=form,
-        discovery=discover_people(current_user.account_id),
+        discovery=discovery,
+        page=Page(
+            discovery.people[start : start + PEOPLE_PER_PAGE], number, PEOPLE_PER_PAGE, total
+        ),
         seats=seat_count(current_user.account),
     )
