@@ -22,6 +22,8 @@ import dns.resolver
 import idna
 from sqlalchemy import and_, func, or_, select
 
+from . import drafts
+from .addresses import parse_text
 from .audit import record
 from .extensions import db
 from .models import (
@@ -437,13 +439,81 @@ def chosen_people(account_id: int, emails: Iterable[str], everyone: bool) -> lis
     return [p for p in discover_people(account_id).invitable if everyone or p.email in wanted]
 
 
+@dataclass(frozen=True)
+class HandOver:
+    """What happened when discovered people were put into the owner's wizard draft."""
+
+    draft_id: int | None
+    added: int  # people new to the draft
+    already_there: int  # chosen people the draft had already
+    # The wizard step to open: the first that needs an answer ("people" when something
+    # typed earlier has a problem). "" when nobody was left to invite.
+    next_step: str = ""
+    error: str | None = None  # "too_many": the draft would exceed the batch limit
+    count: int = 0  # people in the draft's input when `error` is set
+
+
+_PLAIN_NAME = re.compile(r"^[\w .'-]+$")
+
+
+def mailbox_line(person: DiscoveredPerson, user_type: str | None = None) -> str:
+    """One line of the wizard's "who" box, as the owner would type it.
+
+    With `user_type`, the spreadsheet form (address, name, type separated by tabs) that the
+    who step reads per person, so earlier people keep the type chosen for them.
+    """
+    name = " ".join(person.name.split())
+    if user_type is not None:
+        return "\t".join((person.email, name, user_type))
+    if not name:
+        return person.email
+    if not _PLAIN_NAME.match(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{person.email}>"
+
+
 def hand_over_to_wizard(
     account_id: int,
     user_id: int,
     *,
+    own_email: str,
     emails: Iterable[str],
     everyone: bool,
     user_type: UserType,
-) -> list[DiscoveredPerson]:
-    """Put the chosen people into the owner's wizard draft; [] when none is left to invite."""
-    return chosen_people(account_id, emails, everyone)
+    max_people: int,
+) -> HandOver:
+    """Add the chosen people to the owner's open wizard draft (or a new one) as if typed into
+    its "who" step, and say which step comes next."""
+    people = chosen_people(account_id, emails, everyone)
+    if not people:
+        return HandOver(draft_id=None, added=0, already_there=0)
+    draft = drafts.start_draft(account_id, user_id)
+    stored = drafts.people_input(draft.data)
+    text = stored.get("text", "") or ""
+    csv_entries = (stored.get("csv") or {}).get("entries", [])
+    earlier = {e.email for e in parse_text(text)} | {e.get("email") for e in csv_entries}
+    earlier.discard("")
+    new = [p for p in people if p.email not in earlier]
+    if not new:
+        return HandOver(draft.id, 0, len(people), drafts.first_incomplete_step(draft.data))
+    earlier_type = stored.get("default_type") or user_type.value
+    if earlier and earlier_type != user_type.value:
+        lines = [mailbox_line(p, user_type.value) for p in new]
+        default_type = earlier_type
+    else:
+        lines = [mailbox_line(p) for p in new]
+        default_type = user_type.value
+    outcome = drafts.save_people(
+        draft,
+        text="\n".join(([text.rstrip("\n")] if text.strip() else []) + lines),
+        default_type=default_type,
+        csv_upload=None,
+        remove_file=False,
+        leave_out_problems=False,
+        own_email=own_email,
+        max_people=max_people,
+    )
+    if outcome.error:
+        return HandOver(draft.id, 0, 0, error=outcome.error, count=outcome.count)
+    next_step = drafts.first_incomplete_step(draft.data) if outcome.saved else "people"
+    return HandOver(draft.id, len(new), len(people) - len(new), next_step)

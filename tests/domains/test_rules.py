@@ -2,14 +2,17 @@
 
 import pytest
 
+from wizard.addresses import parse_text
 from wizard.domains import (
     VERIFICATION_PREFIX,
+    DiscoveredPerson,
     DnsSettings,
     DomainProblem,
     DomainRefused,
     Outcome,
     checked_domain,
     display_domain,
+    mailbox_line,
     match_txt,
     new_verification_code,
     normalise_domain,
@@ -137,3 +140,30 @@ def test_the_resolver_setting_reads_hosts_and_ports(config, servers):
     settings = DnsSettings.from_config(config, "1.5")
     assert settings.nameservers == servers
     assert settings.timeout == 1.5
+
+
+@pytest.mark.parametrize(
+    "name", ["Ana Pro", "Doe, Jane", 'Ana "AP" Pro', "Zoë O'Neil", "Semi; Colon", "Back\\slash", ""]
+)
+def test_a_discovered_person_is_written_the_way_the_who_step_reads_it(name):
+    person = DiscoveredPerson(
+        email="x@acme.example",
+        name=name,
+        domain="acme.example",
+        billing_period=None,
+        invited_at=None,
+    )
+    [entry] = parse_text(mailbox_line(person))
+    assert (entry.email, entry.name, entry.user_type, entry.problem) == (
+        "x@acme.example",
+        name,
+        None,
+        None,
+    )
+    [entry] = parse_text(mailbox_line(person, "licensed"))
+    assert (entry.email, entry.name, entry.user_type, entry.problem) == (
+        "x@acme.example",
+        name,
+        "licensed",
+        None,
+    )

@@ -2,7 +2,7 @@
 
 from babel.lists import format_list
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from ..domain_forms import AddDomainForm, InvitePeopleForm, refusal_message
 from ..domains import (
     DnsSettings,
     DomainRefused,
+    HandOver,
     Outcome,
     VerificationResult,
     account_domains,
@@ -21,6 +22,7 @@ from ..domains import (
     remove_domain,
     verify_domain,
 )
+from ..drafts import STEPS
 from ..forms import EmptyForm
 from ..models import UserType, VerifiedDomain
 from ..paging import Page, clamp_page
@@ -135,24 +137,65 @@ def remove(domain_id: int):
     return render_template("domains/remove.html", form=form, domain=domain)
 
 
+def _wizard_step_url(draft_id: int, step_name: str) -> str:
+    step = next(step for step in STEPS if step.name == step_name)
+    return url_for(step.endpoint, draft_id=draft_id)
+
+
+def _hand_over_message(handed: HandOver) -> str:
+    if handed.next_step == "people":
+        return _("The people you chose are added. Some entries need your attention first.")
+    if handed.added and handed.already_there:
+        return ngettext(
+            "%(num)d person is added to your list of people to invite. The others were on it "
+            "already.",
+            "%(num)d people are added to your list of people to invite. The others were on it "
+            "already.",
+            handed.added,
+        )
+    if handed.added:
+        return ngettext(
+            "%(num)d person is added to your list of people to invite.",
+            "%(num)d people are added to your list of people to invite.",
+            handed.added,
+        )
+    return _("Everyone you chose is on your list of people to invite already.")
+
+
 @bp.route("/people", methods=["GET", "POST"])
 @keeps_input_on_csrf_error
 @manager_required
 def people():
     form = InvitePeopleForm()
     if form.validate_on_submit():
-        handed_over = hand_over_to_wizard(
+        handed = hand_over_to_wizard(
             current_user.account_id,
             current_user.id,
+            own_email=current_user.email,
             emails=form.people.data or [],
             everyone=bool(form.everyone.data),
             user_type=UserType(form.user_type.data),
+            max_people=current_app.config["MAX_BATCH_SIZE"],
         )
-        if handed_over:
-            return redirect(url_for("wizard.start"))
-        form.people.errors.append(
-            _("Everyone you selected has been invited since this page was opened. Choose again.")
-        )
+        if handed.next_step:
+            flash(_hand_over_message(handed), "success")
+            return redirect(_wizard_step_url(handed.draft_id, handed.next_step))
+        if handed.error == "too_many":
+            form.people.errors.append(
+                _(
+                    "With the people already on your list that makes %(count)s, more "
+                    "than the %(limit)s one invitation can take. Choose fewer people.",
+                    count=format_decimal(handed.count),
+                    limit=format_decimal(current_app.config["MAX_BATCH_SIZE"]),
+                )
+            )
+        else:
+            form.people.errors.append(
+                _(
+                    "Everyone you selected has been invited since this page was opened. "
+                    "Choose again."
+                )
+            )
     discovery = discover_people(current_user.account_id)
     total = len(discovery.people)
     number = clamp_page(request.args.get("page", type=int), total, PEOPLE_PER_PAGE)
