@@ -70,15 +70,15 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
     details = details or {}
     if action == "resent" and details.get("expires_at"):
         expires = datetime.fromisoformat(details["expires_at"])
-        return _("New link valid until %(date)s", date=format_date(expires, "long"))
+        return _("New link valid until %(date)s.", date=format_date(expires, "long"))
     if action in ("invited", "accepted") and details.get("user_type") in ("basic", "licensed"):
         kind = _("Basic") if details["user_type"] == "basic" else _("Licensed")
         method = refund_method_label(details.get("refund_method"))
         if method:
-            return _("As %(user_type)s; %(method)s", user_type=kind, method=method)
-        return _("As %(user_type)s", user_type=kind)
+            return _("As %(user_type)s; %(method)s.", user_type=kind, method=method)
+        return _("As %(user_type)s.", user_type=kind)
     if action == "declined" and details.get("message"):
-        return _("Message: %(message)s", message=details["message"])
+        return _("Message: “%(message)s”", message=details["message"])
     return ""
 
 

@@ -55,12 +55,15 @@ def paginate(
     *,
     count: Select | None = None,
     scalars: bool = False,
+    total: int | None = None,
 ) -> Page:
     """Run `query` for one page; it must be ordered deterministically. `count`, when given,
     is a cheaper query with the same rows (without joins that only add columns); `scalars`
-    gives the first column of each row instead of the row."""
-    counted = (count if count is not None else query).order_by(None).subquery()
-    total = db.session.scalar(select(func.count()).select_from(counted))
+    gives the first column of each row instead of the row; `total`, when the caller knows it
+    already, saves the count."""
+    if total is None:
+        counted = (count if count is not None else query).order_by(None).subquery()
+        total = db.session.scalar(select(func.count()).select_from(counted))
     number = clamp_page(number, total or 0, per_page)
     result = db.session.execute(query.limit(per_page).offset((number - 1) * per_page))
     rows = result.scalars().all() if scalars else result.all()

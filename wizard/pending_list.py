@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from .extensions import db
 from .models import (
@@ -29,12 +30,15 @@ from .paging import Page, paginate
 # The emails whose delivery the Pending tab shows: the invitation and its reminder.
 EMAIL_KINDS = ("invitation", "reminder")
 WAITING = (DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)
+# Batches older than this are done sending (the worker's retries end well before).
+RECENT_BATCHES = timedelta(days=7)
 STATUSES = tuple(s.value for s in InvitationStatus)
 # "none": no invitation email at all (for example, imported before the outbox existed).
 DELIVERIES = (*(s.value for s in DeliveryStatus), "none")
+# Ids grow with creation, so "newest" walks the primary key instead of sorting every row.
 SORTS = {
-    "newest": (Invitation.created_at.desc(), Invitation.id.desc()),
-    "oldest": (Invitation.created_at.asc(), Invitation.id.asc()),
+    "newest": (Invitation.id.desc(),),
+    "oldest": (Invitation.id.asc(),),
     "email": (Invitation.email.asc(), Invitation.id.asc()),
     "expires": (Invitation.expires_at.asc(), Invitation.id.asc()),
     "sent": (Invitation.sent_at.desc().nulls_last(), Invitation.id.desc()),
@@ -127,6 +131,28 @@ def latest_email(column) -> ColumnElement:
     )
 
 
+def delivery_condition(delivery: str) -> ColumnElement[bool]:
+    """WHERE clause: the invitation's newest invitation or reminder email has this status.
+
+    Starts from the emails in that status (the outbox's status index finds the few failed or
+    queued ones among 100,000 at once) and keeps those no newer email has replaced.
+    """
+    email, newer = aliased(OutboxEmail), aliased(OutboxEmail)
+    if delivery == "none":
+        return ~exists().where(email.invitation_id == Invitation.id, email.kind.in_(EMAIL_KINDS))
+    latest_in_status = select(email.invitation_id).where(
+        email.status == DeliveryStatus(delivery),
+        email.kind.in_(EMAIL_KINDS),
+        email.invitation_id.is_not(None),
+        ~exists().where(
+            newer.invitation_id == email.invitation_id,
+            newer.kind.in_(EMAIL_KINDS),
+            newer.id > email.id,
+        ),
+    )
+    return Invitation.id.in_(latest_in_status)
+
+
 def _conditions(account_id: int, f: PendingFilter, now: datetime) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [Invitation.account_id == account_id]
     if f.search:
@@ -139,10 +165,8 @@ def _conditions(account_id: int, f: PendingFilter, now: datetime) -> list[Column
         )
     if f.status in STATUSES:
         conditions.append(status_condition(f.status, now))
-    if f.delivery == "none":
-        conditions.append(latest_email(OutboxEmail.id).is_(None))
-    elif f.delivery in DELIVERIES:
-        conditions.append(latest_email(OutboxEmail.status) == DeliveryStatus(f.delivery))
+    if f.delivery in DELIVERIES:
+        conditions.append(delivery_condition(f.delivery))
     return conditions
 
 
@@ -194,8 +218,12 @@ def latest_deliveries(invitation_ids: list[int]) -> dict[int, Delivery]:
     return latest
 
 
-def sending_progress(account_id: int) -> Sending:
-    """Emails still queued or retrying, and how far each batch they belong to has got."""
+def sending_progress(account_id: int, now: datetime) -> Sending:
+    """Emails still queued or retrying, and how far each recent batch has got.
+
+    A batch goes out within hours (retries included), so only batches of the last few days
+    are counted: the work is bounded by their size, not by the account's history.
+    """
     waiting = db.session.scalar(
         select(func.count(OutboxEmail.id)).where(
             OutboxEmail.account_id == account_id,
@@ -205,37 +233,31 @@ def sending_progress(account_id: int) -> Sending:
     )
     if not waiting:
         return Sending(0, [])
-    active = (
-        select(Invitation.batch_id)
-        .join(OutboxEmail, OutboxEmail.invitation_id == Invitation.id)
-        .where(
-            OutboxEmail.account_id == account_id,
-            OutboxEmail.status.in_(WAITING),
-            OutboxEmail.kind == "invitation",
-            Invitation.account_id == account_id,
-            Invitation.batch_id.is_not(None),
-        )
-        .distinct()
-    )
-    batches = db.session.execute(
+    recent = db.session.execute(
         select(InvitationBatch.id, InvitationBatch.created_at, InvitationBatch.size)
-        .where(InvitationBatch.account_id == account_id, InvitationBatch.id.in_(active))
+        .where(
+            InvitationBatch.account_id == account_id,
+            InvitationBatch.created_at >= now - RECENT_BATCHES,
+        )
         .order_by(InvitationBatch.created_at)
     ).all()
-    if not batches:
+    if not recent:
         return Sending(waiting, [])
-    done = db.session.execute(
-        select(Invitation.batch_id, OutboxEmail.status, func.count(distinct(Invitation.id)))
+    unsent = db.session.execute(
+        select(Invitation.batch_id, OutboxEmail.status, func.count())
         .join(OutboxEmail, OutboxEmail.invitation_id == Invitation.id)
         .where(
             Invitation.account_id == account_id,
-            Invitation.batch_id.in_([b.id for b in batches]),
+            Invitation.batch_id.in_([b.id for b in recent]),
             OutboxEmail.kind == "invitation",
-            OutboxEmail.status.in_((DeliveryStatus.SENT, DeliveryStatus.FAILED)),
+            OutboxEmail.status.in_((*WAITING, DeliveryStatus.FAILED)),
         )
         .group_by(Invitation.batch_id, OutboxEmail.status)
     ).all()
-    tally = {(batch_id, status): number for batch_id, status, number in done}
+    tally: dict[tuple[int, str], int] = {}
+    for batch_id, status, number in unsent:
+        key = (batch_id, "failed" if status == DeliveryStatus.FAILED else "waiting")
+        tally[key] = tally.get(key, 0) + number
     return Sending(
         waiting,
         [
@@ -243,10 +265,13 @@ def sending_progress(account_id: int) -> Sending:
                 batch_id=b.id,
                 created_at=b.created_at,
                 size=b.size,
-                sent=tally.get((b.id, DeliveryStatus.SENT), 0),
-                failed=tally.get((b.id, DeliveryStatus.FAILED), 0),
+                sent=max(
+                    b.size - tally.get((b.id, "waiting"), 0) - tally.get((b.id, "failed"), 0), 0
+                ),
+                failed=tally.get((b.id, "failed"), 0),
             )
-            for b in batches
+            for b in recent
+            if tally.get((b.id, "waiting"))  # still going out
         ],
     )
 
@@ -257,11 +282,16 @@ def pending_list(account_id: int, f: PendingFilter, now: datetime | None = None)
     conditions = _conditions(account_id, f, now)
     # Sort and skip over narrow rows (ids only), then load the page's 50 in full: a deep page
     # of a long list costs a sort of ids, not of whole invitations.
+    counts = status_counts(account_id, now)
     page = paginate(
         _ordered(select(Invitation.id).where(*conditions), f),
         f.page,
         count=select(Invitation.id).where(*conditions),
         scalars=True,
+        # Filtered by status alone, the counts on top already hold the total.
+        total=None
+        if f.search or f.delivery
+        else counts[f.status if f.status in STATUSES else "all"],
     )
     loaded = (
         {
@@ -289,8 +319,8 @@ def pending_list(account_id: int, f: PendingFilter, now: datetime | None = None)
         )
     return PendingList(
         page=Page(rows, page.number, page.per_page, page.total),
-        counts=status_counts(account_id, now),
-        sending=sending_progress(account_id),
+        counts=counts,
+        sending=sending_progress(account_id, now),
     )
 
 

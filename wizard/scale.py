@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from . import tokens
 from .demo import DEMO_PASSWORD
@@ -132,12 +132,15 @@ def seed_scale(
     )
     owner_id = db.session.scalar(select(User.id).where(User.email == OWNER))
 
-    # Batches from 120 days ago until today; the newest is still going out.
-    batch_count = max((invitations + BATCH_SIZE - 1) // BATCH_SIZE, 1)
-    batch_ids, batch_times = [], []
-    for b in range(batch_count):
+    # Batches from 120 days ago until today, full ones (9,999 people) but for the oldest;
+    # the newest is still going out.
+    sizes = [BATCH_SIZE] * (invitations // BATCH_SIZE)
+    if invitations % BATCH_SIZE or not sizes:
+        sizes.insert(0, invitations % BATCH_SIZE)
+    batch_count = len(sizes)
+    batch_ids, batch_times, batch_of = [], [], []
+    for b, size in enumerate(sizes):
         created = now - timedelta(days=120 * (batch_count - 1 - b) / max(batch_count - 1, 1))
-        size = min(BATCH_SIZE, invitations - b * BATCH_SIZE)
         draft = WizardDraft(account_id=account.id, created_by_id=owner_id, created_at=created)
         db.session.add(draft)
         db.session.flush()
@@ -153,19 +156,20 @@ def seed_scale(
         draft.sent_batch_id = batch.id
         batch_ids.append(batch.id)
         batch_times.append(created)
+        batch_of.extend((b, position) for position in range(size))
 
     plan: list[tuple[int, str, InvitationStatus]] = []  # (batch index, delivery, status)
 
     def invitation_rows() -> Iterator[dict]:
         for n in range(invitations):
-            b = n // BATCH_SIZE
-            created = batch_times[b] + timedelta(seconds=n % BATCH_SIZE)
+            b, position = batch_of[n]
+            created = batch_times[b] + timedelta(seconds=position)
             newest = b == batch_count - 1
             roll = rng.random()
             if newest:
                 status = InvitationStatus.PENDING
-                size = invitations - b * BATCH_SIZE
-                delivery = "sent" if n % BATCH_SIZE < size * 0.32 else "queued"
+                delivery = "sent" if position < sizes[b] * 0.32 else "queued"
+                delivery = "retrying" if roll > 0.995 else delivery
             else:
                 status = (
                     InvitationStatus.ACCEPTED
@@ -176,7 +180,8 @@ def seed_scale(
                     if roll < 0.55
                     else InvitationStatus.PENDING  # expired by time once 30 days have passed
                 )
-                delivery = "failed" if roll > 0.98 else "retrying" if roll > 0.975 else "sent"
+                # Older batches are done: retries ended one way or the other.
+                delivery = "failed" if roll > 0.98 else "sent"
             plan.append((b, delivery, status))
             nonce = tokens.new_nonce()
             yield {
@@ -251,6 +256,10 @@ def seed_scale(
 
     _insert(OutboxEmail, email_rows(), progress)
     _insert(AuditEvent, audit_rows(), progress)
+    db.session.commit()
+    # After a bulk load the query planners need fresh statistics (PostgreSQL's autovacuum
+    # would get there later; SQLite never does on its own).
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
     return account.id
 

@@ -93,7 +93,7 @@ def test_the_audit_export_neutralises_what_people_typed(app, auth, client):
     [row] = read(client.get("/users/audit-log/export.csv"))
     assert row["Who"] == "System"
     assert row["What happened"] == "Declined"
-    assert row["Details"] == "Message: =1+1"  # starts with M: safe as it is
+    assert row["Details"] == "Message: “=1+1”"  # starts with M: safe as it is
     assert row["About"] == "x@example.com"
 
 

@@ -63,7 +63,7 @@ def test_history_shows_resends_and_the_answer_with_the_refund_method_but_no_amou
     text = text_of(client.get(f"/users/pending/{inv}"))
     assert "Resent by Olivia Owner with a new link. New link valid until" in text
     assert "Invitation email to ana.pro@acme.example is waiting to be sent." in text
-    assert "Accepted. As Basic; Refund to the original payment method" in text
+    assert "Accepted. As Basic." in text
     assert "Refund to the original payment method (Visa •••• 4242)" in text
     assert "Opened the invitation page" in text
     assert "7.46" not in text  # the amount is the invitee's business
@@ -85,7 +85,7 @@ def test_a_declined_invitation_shows_the_message_and_a_credit_shows_as_credit(ap
         )
         db.session.commit()
     auth.sign_in()
-    assert "Declined. Message: Not this year" in text_of(client.get(f"/users/pending/{declined}"))
+    assert "Declined. Message: “Not this year”" in text_of(client.get(f"/users/pending/{declined}"))
     text = text_of(client.get(f"/users/pending/{accepted}"))
     assert "Accepted." in text  # no audit event: the invitation's own dates tell it
     assert "Credit transferred to the business account" in text

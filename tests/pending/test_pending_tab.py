@@ -187,24 +187,39 @@ def test_a_batch_going_out_shows_its_progress_and_the_page_refreshes_itself(app,
         inv = make_invitation(app, f"b{n}@example.com", batch_id=batch)
         make_email(app, inv, status="sent" if n < 3 else "queued", attempts=int(n < 3))
     auth.sign_in()
-    page = client.get("/users/pending/?status=pending")
+    page = client.get("/users/pending/")
     html = page.get_data(as_text=True)
     assert re.search(r'<progress[^>]*max="4" value="3"', html)
     assert "3 of 4 sent" in text_of(page)
-    assert '<meta http-equiv="refresh" content="10">' in html
+    assert "1 email is waiting to go out. This page updates itself every 15 seconds." in text_of(
+        page
+    )
+    assert page.headers["Refresh"] == "15"  # a browser reloads it, no JavaScript needed
     assert not INLINE_SCRIPT.search(html)
     stop = re.search(r'href="([^"]*live=off[^"]*)"', html).group(1).replace("&amp;", "&")
-    assert "status=pending" in stop
-    assert 'http-equiv="refresh"' not in client.get(stop).get_data(as_text=True)
+    assert "Refresh" not in client.get(stop).headers
+
+
+def test_a_filtered_list_refreshes_only_when_asked_so_typing_is_not_lost(app, auth, client):
+    inv = make_invitation(app, "b@example.com", batch_id=make_batch(app, 1))
+    make_email(app, inv, status="queued", attempts=0)
+    auth.sign_in()
+    page = client.get("/users/pending/?status=pending")
+    assert "<progress" in page.get_data(as_text=True)
+    assert "Refresh" not in page.headers
+    start = re.search(r'href="([^"]*live=on[^"]*)"', page.get_data(as_text=True)).group(1)
+    start = start.replace("&amp;", "&")
+    assert "status=pending" in start
+    assert client.get(start).headers["Refresh"] == "15"
 
 
 def test_nothing_going_out_means_no_progress_and_no_refresh(app, auth, client):
     inv = make_invitation(app, "done@example.com", batch_id=make_batch(app, 1))
     make_email(app, inv, status="sent")
     auth.sign_in()
-    html = client.get("/users/pending/").get_data(as_text=True)
-    assert "<progress" not in html
-    assert 'http-equiv="refresh"' not in html
+    page = client.get("/users/pending/")
+    assert "<progress" not in page.get_data(as_text=True)
+    assert "Refresh" not in page.headers
 
 
 def test_the_page_has_one_h1_unique_ids_and_no_inline_script_or_style(app, auth, client):
