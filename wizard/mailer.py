@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
+from functools import lru_cache
 from typing import Any
 
 from flask import Response, current_app
@@ -58,8 +59,12 @@ def absolute_url(endpoint: str, **values: Any) -> str:
 
 def product_name() -> str:
     """The name emails are signed with: the display name of MAIL_DEFAULT_SENDER."""
-    name, _address = parseaddr(str(current_app.config.get("MAIL_DEFAULT_SENDER") or ""))
-    return name or "Business Invite Wizard"
+    return _display_name(str(current_app.config.get("MAIL_DEFAULT_SENDER") or ""))
+
+
+@lru_cache(maxsize=8)
+def _display_name(sender: str) -> str:
+    return parseaddr(sender)[0] or "Business Invite Wizard"
 
 
 def _as_datetime(value: Any) -> Any:

@@ -47,7 +47,11 @@ class DevMailbox:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
+    before_data = None  # as on the SMTP client: called before the message is written
+
     def sendmail(self, from_addr, to_addrs, msg: bytes, mail_options=(), rcpt_options=()):
+        if self.before_data is not None:
+            self.before_data()
         name = f"{time.time_ns():020d}-{secrets.token_hex(3)}"
         partial = self.folder / f".{name}.tmp"
         partial.write_bytes(msg)

@@ -6,6 +6,7 @@ import binascii
 import secrets
 import smtplib
 import time
+from collections.abc import Callable
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
 
@@ -24,6 +25,27 @@ LINK_KINDS = frozenset({"invitation", "reminder"})
 CRLF = "\r\n"
 
 
+class _WaitBeforeData:
+    """Calls `before_data()` right before DATA. The worker waits there until the previous
+    email's outcome is committed: MAIL FROM and RCPT TO overlap that commit, the message
+    itself never does, so at most one sent message is ever without its record."""
+
+    before_data: Callable[[], None] | None = None
+
+    def data(self, msg):
+        if self.before_data is not None:
+            self.before_data()
+        return super().data(msg)
+
+
+class SMTP(_WaitBeforeData, smtplib.SMTP):
+    pass
+
+
+class SMTPSSL(_WaitBeforeData, smtplib.SMTP_SSL):
+    pass
+
+
 class Connection(flask_mail.Connection):
     """Flask-Mail's connection with a timeout; the development mailbox without MAIL_SERVER."""
 
@@ -32,7 +54,7 @@ class Connection(flask_mail.Connection):
         if not config.get("MAIL_SERVER"):
             return DevMailbox(mailbox_folder())
         timeout = config["MAIL_TIMEOUT_SECONDS"]
-        smtp_class = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        smtp_class = SMTPSSL if self.mail.use_ssl else SMTP
         host = smtp_class(self.mail.server, self.mail.port, timeout=timeout)
         # No set_debuglevel(): smtplib's debug output prints whole messages, links included.
         if self.mail.use_tls:

@@ -1,8 +1,9 @@
-"""The worker: one row at a time, each in its own short transaction, over one connection."""
+"""The worker: passes over the outbox, the loop around them, and `flask send-mail`."""
 
 from __future__ import annotations
 
 import logging
+import queue
 import random
 import signal
 import smtplib
@@ -17,23 +18,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
-from ..mailer import render_email
-from ..models import DeliveryStatus, Invitation, InvitationStatus, OutboxEmail
+from ..models import DeliveryStatus, OutboxEmail
 from ..models.types import utcnow
+from .claims import DUE, Claim, Preparer
 from .reminders import queue_due_reminders
-from .rules import Outcome, classify_failure, plain_address, retry_delay
-from .smtp import (
-    LINK_KINDS,
-    Connection,
-    build_message,
-    close_connection,
-    open_connection,
-    sender_address,
-)
+from .rules import Outcome, classify_failure, retry_delay
+from .smtp import Connection, close_connection, open_connection, sender_address
 
 logger = logging.getLogger("wizard.delivery")
-
-DUE = (DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)
 
 
 @dataclass
@@ -57,84 +49,84 @@ def waiting_count() -> int:
     return db.session.scalar(select(func.count()).where(OutboxEmail.status.in_(DUE))) or 0
 
 
-def _not_linkable(invitation: Invitation | None, now: datetime) -> str | None:
-    if invitation is None:
-        return "Not sent: the invitation no longer exists"
-    status = invitation.effective_status(now)
-    if status != InvitationStatus.PENDING:
-        return f"Not sent: the invitation is {status.value}"
-    return None
+class RecordFailed(Exception):
+    """The outcome of the previous email could not be stored: stop before sending another."""
 
 
-def _send(connection: Connection, email: OutboxEmail, invitation, now) -> tuple[Outcome, str]:
-    """Render and send one email; never raises for a problem of the email or the server."""
-    if not plain_address(email.to_address):
-        return Outcome(DeliveryStatus.FAILED, "Not sent: not a valid email address"), ""
-    context = dict(email.context or {})
-    link_to = None
-    if email.kind in LINK_KINDS:
-        if reason := _not_linkable(invitation, now):
-            return Outcome(DeliveryStatus.FAILED, reason), ""
-        link_to = invitation
-        # A resend since queueing moved the date: say the one the link really has.
-        context["expires_at"] = invitation.expires_at.isoformat()
+class Recorder(threading.Thread):
+    """Commits each email's outcome while the next email's envelope is already on its way.
+
+    One outcome at a time: `wait()` returns once the last one is committed, and the sender
+    calls it before it writes another message (and before it hands over another outcome).
+    """
+
+    def __init__(self):
+        super().__init__(name="mail-record", daemon=True)
+        self._inbox: queue.Queue = queue.Queue(maxsize=1)
+        self._idle = threading.Event()
+        self._idle.set()
+        self._error: BaseException | None = None
+
+    def submit(self, claim: Claim, values: dict) -> None:
+        self.wait()
+        self._idle.clear()
+        self._inbox.put((claim, values))
+
+    def wait(self) -> None:
+        self._idle.wait()
+        if self._error is not None:
+            raise RecordFailed("could not store an email's outcome") from self._error
+
+    def run(self) -> None:
+        while (item := self._inbox.get()) is not None:
+            claim, values = item
+            try:
+                claim.session.execute(
+                    update(OutboxEmail)
+                    .where(OutboxEmail.id == claim.email_id)
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                )
+                claim.session.commit()
+            except BaseException as exc:  # the sender raises it at its next wait()
+                logger.exception("Could not store the outcome of email %s", claim.email_id)
+                self._error = exc
+            finally:
+                claim.close()
+                self._idle.set()
+
+    def close(self) -> None:
+        self._inbox.put(None)
+        self.join()
+
+
+def _send(connection: Connection, claim: Claim, recorder: Recorder) -> Outcome:
+    """Put one prepared message on the wire; never raises for the server's answer."""
+    if connection.host is None:  # sending suppressed (MAIL_SUPPRESS_SEND)
+        recorder.wait()
     try:
-        rendered = render_email(
-            email.kind, locale=email.locale, context=context, invitation=link_to
-        )
-        message = build_message(email, rendered)
-    except Exception as exc:  # a template or context problem: retrying will not fix it
-        logger.exception("Could not prepare %s email %s", email.kind, email.id)
-        return Outcome(DeliveryStatus.FAILED, f"Not sent: could not prepare it ({exc})"[:500]), ""
-    try:
-        connection.send(message, envelope_from=sender_address())
+        connection.send(claim.message, envelope_from=sender_address())
+    except RecordFailed:
+        raise
     except Exception as exc:
-        return classify_failure(exc), rendered.subject
-    return Outcome(DeliveryStatus.SENT), rendered.subject
+        return classify_failure(exc)
+    return Outcome(DeliveryStatus.SENT)
 
 
-def _claim_next(now: datetime) -> tuple[OutboxEmail, Invitation | None] | None:
-    """Lock the next due email in a new transaction; None when nothing is due."""
-    while True:
-        row = db.session.execute(
-            select(OutboxEmail, Invitation)
-            .outerjoin(Invitation, Invitation.id == OutboxEmail.invitation_id)
-            .where(OutboxEmail.status.in_(DUE), OutboxEmail.next_attempt_at <= now)
-            .order_by(OutboxEmail.next_attempt_at)
-            .limit(1)
-            .with_for_update(skip_locked=True, of=OutboxEmail)
-        ).first()
-        if row is None:
-            return None
-        email, invitation = row
-        # Row locks do the job on PostgreSQL. SQLite has none: this guarded write takes its
-        # database lock, so a second worker finds the row taken instead of sending it again.
-        taken = db.session.execute(
-            update(OutboxEmail)
-            .where(OutboxEmail.id == email.id, OutboxEmail.attempts == email.attempts)
-            .where(OutboxEmail.status.in_(DUE))
-            .values(attempts=email.attempts + 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if taken:
-            return email, invitation
-        db.session.rollback()
-
-
-def _record(email: OutboxEmail, outcome: Outcome, subject: str, now: datetime) -> DeliveryStatus:
-    attempts = email.attempts + 1
+def _outcome_values(claim: Claim, outcome: Outcome, now: datetime) -> dict:
+    """The row's new columns for this outcome: sent, retried later with backoff, or failed."""
+    attempts = claim.email.attempts + 1
     config = current_app.config
-    status = outcome.status
-    values: dict = {"status": status}
-    if subject:
-        values["subject"] = subject[:300]
+    values: dict = {"status": outcome.status, "attempts": attempts}
+    if claim.subject:
+        values["subject"] = claim.subject[:300]
     if outcome.error:
-        values["last_error"] = outcome.error
-    if status == DeliveryStatus.SENT:
+        values["last_error"] = outcome.error[:500]
+    if outcome.status == DeliveryStatus.SENT:
         values["sent_at"] = now
-    elif status == DeliveryStatus.RETRYING:
+    elif outcome.status == DeliveryStatus.RETRYING:
         if attempts >= config["MAIL_MAX_ATTEMPTS"]:
-            status = values["status"] = DeliveryStatus.FAILED
+            values["status"] = DeliveryStatus.FAILED
             values["last_error"] = f"Gave up after {attempts} attempts: {outcome.error}"[:500]
         else:
             delay = retry_delay(
@@ -143,19 +135,16 @@ def _record(email: OutboxEmail, outcome: Outcome, subject: str, now: datetime) -
                 cap=config["MAIL_RETRY_MAX_SECONDS"],
             )
             values["next_attempt_at"] = now + delay
-    db.session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.id == email.id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    if status != DeliveryStatus.SENT:
+    if values["status"] != DeliveryStatus.SENT:
         # The reason is the server's or ours; never the message, which holds the link.
         logger.warning(
-            "%s email %s %s: %s", email.kind, email.id, status.value, values.get("last_error")
+            "%s email %s %s: %s",
+            claim.email.kind,
+            claim.email.id,
+            values["status"].value,
+            values["last_error"],
         )
-    return status
+    return values
 
 
 def deliver_due(
@@ -163,41 +152,57 @@ def deliver_due(
 ) -> PassReport:
     """One pass: queue due reminders, then send every due email over one connection."""
     report = PassReport(reminders=queue_due_reminders(now=now))
+    preparer = Preparer(current_app._get_current_object(), now=now, limit=limit, stop=stop)
+    recorder = Recorder()
+    preparer.start()
+    recorder.start()
     connection = None
+    claim = None
     try:
-        while limit is None or report.attempted < limit:
+        while (claim := preparer.next()) is not None:
             if stop is not None and stop.is_set():
                 report.stopped = "asked to stop"
                 break
-            moment = now or utcnow()
-            try:
-                claimed = _claim_next(moment)
-            except OperationalError as exc:  # SQLite: another worker holds the database
-                db.session.rollback()
-                report.stopped = f"database busy ({exc.orig})"
-                break
-            if claimed is None:
-                break
-            email, invitation = claimed
-            if connection is None:
-                try:
-                    connection = open_connection()
-                except (OSError, smtplib.SMTPException) as exc:
-                    # The server's fault, not the email's: leave it as it was, try next pass.
-                    db.session.rollback()
-                    report.stopped = f"could not connect to the mail server ({exc})"
-                    break
-            outcome, subject = _send(connection, email, invitation, moment)
-            status = _record(email, outcome, subject, moment)
-            report.sent += status == DeliveryStatus.SENT
-            report.retrying += status == DeliveryStatus.RETRYING
-            report.failed += status == DeliveryStatus.FAILED
+            outcome = claim.outcome
+            if outcome is None:
+                if claim.needs_take:  # SQLite: one writer at a time, so no overlap
+                    recorder.wait()
+                    try:
+                        taken = claim.take()
+                    except OperationalError as exc:  # another worker holds the database
+                        report.stopped = f"database busy ({exc.orig})"
+                        break
+                    if not taken:  # another worker sent it
+                        claim.release()
+                        preparer.done(claim)
+                        continue
+                if connection is None:
+                    try:
+                        connection = open_connection()
+                    except (OSError, smtplib.SMTPException) as exc:
+                        # The server's fault, not the email's: leave it as it was.
+                        report.stopped = f"could not connect to the mail server ({exc})"
+                        break
+                    if connection.host is not None:
+                        connection.host.before_data = recorder.wait
+                outcome = _send(connection, claim, recorder)
+            values = _outcome_values(claim, outcome, now or utcnow())
+            recorder.submit(claim, values)
+            preparer.done(claim)
+            claim = None
+            report.sent += values["status"] == DeliveryStatus.SENT
+            report.retrying += values["status"] == DeliveryStatus.RETRYING
+            report.failed += values["status"] == DeliveryStatus.FAILED
             if outcome.broken:
                 close_connection(connection)
                 connection = None
+        recorder.wait()
     finally:
+        if claim is not None:
+            claim.release()
+        recorder.close()
+        preparer.close()
         close_connection(connection)
-        db.session.rollback()
     if report.stopped:
         logger.warning("Delivery pass stopped early: %s", report.stopped)
     return report
