@@ -1,7 +1,9 @@
 """What every browser test checks on a page, and the moves people make: sign in, tab, shoot."""
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 
@@ -54,7 +56,7 @@ def check_page(page, h1: str | None = None, screenshot: str | None = None) -> st
     )
     if duplicates:
         page.findings.append(f"{page.url} ({found[0]!r}): ids used more than once: {duplicates}")
-    if page.javascript:
+    if page.javascript and _first_of_its_kind(page):
         # Kept, not raised: the journey goes on, and the test fails at its end with every
         # page's findings at once (see pytest_runtest_call in conftest.py).
         violations = axe_violations(page)
@@ -66,6 +68,29 @@ def check_page(page, h1: str | None = None, screenshot: str | None = None) -> st
     if screenshot and page.javascript:  # the no-JavaScript journeys look the same
         shoot(page, screenshot)
     return found[0]
+
+
+# The kinds of element on a page: tag, classes, role, type and state attributes.
+_SHAPE = """() => [...new Set([...document.querySelectorAll('body *')].map(e =>
+  [e.tagName, e.className, e.getAttribute('role'), e.type, e.getAttribute('aria-invalid'),
+   e.getAttribute('aria-current'), e.disabled].join(' ')))].sort().join('\\n')"""
+_axe_seen: set[tuple[str, str, int]] = set()
+
+
+def _first_of_its_kind(page) -> bool:
+    """axe takes seconds a page on two busy cores, so a page whose address pattern, title and
+    kinds of element were already checked in this run is not checked again: the same markup
+    and styles give the same findings. Rows of data repeat kinds, they do not add them."""
+    path = re.sub(
+        r"/\d+(?=/|$)",
+        "/<id>",
+        re.sub(r"/invitation/[^/]+", "/invitation/<token>", urlsplit(page.url).path),
+    )
+    key = (path, page.title(), hash(page.evaluate(_SHAPE)))
+    if key in _axe_seen:
+        return False
+    _axe_seen.add(key)
+    return True
 
 
 def shoot(page, name: str) -> None:

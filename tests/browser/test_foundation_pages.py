@@ -101,3 +101,11 @@ def test_signing_out_says_so_and_the_users_page_asks_to_sign_in_again(tab):
     tab.goto("/users/")
     assert "/sign-in" in tab.url
     check_page(tab, "Sign in")
+
+
+def test_the_quick_guide_opens_from_the_wizard_start(tab):
+    sign_in(tab, "owner@acme.example")
+    tab.goto("/users/add/")
+    tab.get_by_role("link", name="Read the quick guide").click()
+
+    check_page(tab, "Adding existing Pro users to your business account")

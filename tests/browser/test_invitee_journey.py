@@ -86,3 +86,21 @@ def test_declining_tells_the_owner(tab, second_tab, server):
     check_page(tab, screenshot="24-invitee-declined")
     assert "Olivia Owner has been told" in tab.locator("main").inner_text()
     assert "Declined" in status_on_pending_tab(second_tab, ben)
+
+
+def test_someone_without_an_account_creates_one_and_joins(tab, second_tab, server):
+    gus = "gus@acme.example"
+    send_invitations(second_tab, [gus])
+    link = invitation_link(server, gus)
+
+    tab.goto(link)
+    check_page(tab, "Join Acme Corp", screenshot="26-invitee-new-account")
+    click(tab, "Create account and join Acme Corp")
+    check_page(tab, "Join Acme Corp")
+    assert "Enter your name" in tab.locator(".error-summary").inner_text()
+    tab.get_by_label("Your name").fill("Gus New")
+    tab.get_by_label("Choose a password").fill("a long new password")
+    click(tab, "Create account and join Acme Corp")
+
+    check_page(tab, "You are in Acme Corp")
+    assert "Accepted" in status_on_pending_tab(second_tab, gus)

@@ -7,7 +7,7 @@ from tests.browser.journeys import body, click, csv_file, deliver, open_the_wiza
 from tests.browser.pages import check_page
 
 PEOPLE = 1000
-SAMPLE = 100
+SAMPLE = 25
 
 
 def test_a_thousand_people_from_a_csv_file_go_through_every_step(tab, server):
