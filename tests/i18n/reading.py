@@ -1,0 +1,84 @@
+"""Reading a page or an email as a German reader would, and spotting what is still English."""
+
+import re
+from functools import lru_cache
+from html import unescape
+
+from tests.i18n.catalogue import DIRECTIVE, forms, german, is_translated
+
+# Text a reader meets outside the page body: a screen reader reads these too.
+_SPOKEN_ATTRIBUTES = re.compile(r'\s(?:aria-label|alt|title|placeholder)="([^"]*)"')
+_TAG = re.compile(r"<[^>]+>")
+_HIDDEN = re.compile(r"<(script|style)[^>]*>.*?</\1>", flags=re.S)
+
+GERMAN_MONTHS = (
+    "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+)
+GERMAN_LONG_DATE = re.compile(rf"\b\d{{1,2}}\. (?:{GERMAN_MONTHS}) \d{{4}}\b")  # 26. November 2026
+GERMAN_SHORT_DATE = re.compile(r"\b\d{2}\.\d{2}\.\d{4}\b")  # 26.11.2026
+GERMAN_MONEY = re.compile(r"\b\d{1,3}(?:\.\d{3})*,\d{2}\s\$")  # 1.234,56 $
+ENGLISH_DATE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}, \d{4}\b"
+)
+ENGLISH_MONEY = re.compile(r"\$\s?\d")
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees or hears: the text, the title, and labels spoken for icons and links."""
+    html = _HIDDEN.sub(" ", html)
+    spoken = " | ".join(unescape(value) for value in _SPOKEN_ATTRIBUTES.findall(html))
+    return fold(unescape(_TAG.sub(" ", html)) + " | " + spoken)
+
+
+def _fragments(source: str) -> list[str]:
+    """The stretches of an English string between its placeholders, as a page shows them."""
+    plain = fold(unescape(_TAG.sub(" ", source)))
+    pieces = (piece.strip(" .,:;()–-") for piece in DIRECTIVE.split(plain))
+    return [piece for piece in pieces if len(piece.split()) >= 3]
+
+
+@lru_cache(maxsize=1)
+def english_sources() -> tuple[str, ...]:
+    """English strings of three words or more whose German differs: seeing one is a leftover.
+
+    A stretch that a German translation keeps as it is (a product name, a command) is no sign.
+    """
+    catalogue = german()
+    all_german = " ".join(
+        fold(form) for message in catalogue if message.id for form in forms(message) if form
+    )
+    found = set()
+    for message in catalogue:
+        if not message.id or not is_translated(message):
+            continue
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        for source in sources:
+            if all(source == form for form in forms(message)):
+                continue
+            found.update(piece for piece in _fragments(source) if piece not in all_german)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def english_left_in(text: str) -> list[str]:
+    """The English strings still showing in a German text (longest first, no repeats inside)."""
+    left: list[str] = []
+    for source in english_sources():
+        if source in text and not any(source in longer for longer in left):
+            left.append(source)
+    return left
+
+
+def problems_of_german(where: str, html: str, *, is_page: bool = True) -> list[str]:
+    """Everything on a German page (or an email's HTML) that betrays another language."""
+    problems = []
+    if is_page and not re.search(r'<html[^>]*\slang="de"', html):
+        problems.append(f'{where}: <html lang="de"> missing')
+    text = visible_text(html)
+    problems += [f"{where}: English {source!r}" for source in english_left_in(text)]
+    problems += [f"{where}: English date {m!r}" for m in ENGLISH_DATE.findall(text)]
+    problems += [f"{where}: English money {m!r}" for m in ENGLISH_MONEY.findall(text)]
+    return problems
