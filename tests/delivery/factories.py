@@ -80,10 +80,10 @@ def invite(
     return invitation, token
 
 
-def invite_many(count: int) -> None:
+def invite_many(count: int, prefix: str = "person") -> None:
     """`count` invitations to made-up addresses, queued in one transaction."""
     for n in range(count):
-        invite(f"person{n:05d}@example.net", name=f"Person {n}", commit=False)
+        invite(f"{prefix}{n:05d}@example.net", name=f"Person {n}", commit=False)
     db.session.commit()
 
 
