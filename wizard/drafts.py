@@ -262,7 +262,6 @@ class PeopleOutcome:
     error: str | None = None  # "empty" or "too_many": nothing could be checked
     field: str = "addresses"
     count: int = 0  # how many people were given
-    problems: int = 0
 
 
 def people_input(data: dict[str, Any] | None) -> dict[str, Any]:
@@ -290,11 +289,9 @@ def save_people(
     entries = parse_text(text)
     if csv_part:
         entries += [entry_from_dict(d) for d in csv_part["entries"]]
-    base_input = {"text": text, "default_type": default_type, "csv": csv_part, "problems": []}
+    # Nothing to check, or too much: nothing is saved, and the page shows what was typed.
     if not entries:
-        store(draft, people_input=base_input)
-        db.session.commit()
-        return PeopleOutcome(False, "empty", "csv_file" if csv_upload else "addresses")
+        return PeopleOutcome(False, "empty")
     if len(entries) > max_people:
         return PeopleOutcome(
             False, "too_many", "csv_file" if csv_upload else "addresses", count=len(entries)
@@ -303,8 +300,13 @@ def save_people(
     checked: CheckedBatch = check_batch(
         entries, own_email=own_email, members=members, pending=pending
     )
-    base_input["problems"] = [entry_to_dict(e) for e in checked.problems]
-    base_input["ready"] = len(checked.people)
+    given = {
+        "text": text,
+        "default_type": default_type,
+        "csv": csv_part,
+        "problems": [entry_to_dict(e) for e in checked.problems],
+        "ready": len(checked.people),
+    }
     done = bool(checked.people) and (not checked.problems or leave_out_problems)
     people_part = (
         {
@@ -324,9 +326,9 @@ def save_people(
         if done
         else None
     )
-    store(draft, people_input=base_input, people=people_part)
+    store(draft, people_input=given, people=people_part)
     db.session.commit()
-    return PeopleOutcome(done, count=len(entries), problems=len(checked.problems))
+    return PeopleOutcome(done, count=len(entries))
 
 
 # --- step 3: licenses ----------------------------------------------------------------------
@@ -388,7 +390,9 @@ def license_review(draft: WizardDraft, account: Account) -> LicenseReview:
     impacts = [person_impact(plans[p.email], p.user_type) for p in people]
     count = seat_count(account)
     seats = SeatOutlook(count.purchased, count.in_use, count.pending, licensed_count(people))
-    extra = licensed_to_make_basic([(p.email, p.user_type) for p in people], seats.free_now)
+    extra = licensed_to_make_basic(
+        [(p.email, p.user_type, plans[p.email]) for p in people], seats.free_now
+    )
     return LicenseReview(people, impacts, summarise(impacts), seats, extra)
 
 
@@ -403,9 +407,9 @@ def set_user_type(draft: WizardDraft, email: str, user_type: str) -> bool:
     return True
 
 
-def make_extra_people_basic(draft: WizardDraft, free_seats: int) -> int:
-    """Make the Licensed people beyond the free seats Basic; how many changed."""
-    extra = licensed_to_make_basic(user_types(draft.data), free_seats)
+def make_extra_people_basic(draft: WizardDraft, account: Account) -> int:
+    """Make Basic the Licensed people beyond the free seats (those who lose least); how many."""
+    extra = license_review(draft, account).to_make_basic
     if extra:
         licenses = dict(answers(draft.data, "licenses"))
         licenses["overrides"] = {**licenses.get("overrides", {}), **dict.fromkeys(extra, BASIC)}

@@ -7,6 +7,7 @@ so what a person gains or loses compared with the plan they have today.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -47,6 +48,7 @@ def _features_of(plan: CurrentPlan) -> frozenset[str]:
     return _PRO_FEATURES if plan in (CurrentPlan.PRO, CurrentPlan.NOT_SHOWN) else frozenset()
 
 
+@functools.cache  # ten possible answers, shared by the 9,999 people of a big batch
 def person_impact(current: CurrentPlan, user_type: str) -> PersonImpact:
     """The features a person gains and loses by joining as `user_type`."""
     before = _features_of(current)
@@ -147,8 +149,22 @@ def seat_bar(outlook: SeatOutlook, width: float = 1000.0) -> list[BarSegment]:
     return segments
 
 
-def licensed_to_make_basic(people_types: list[tuple[str, str]], free_seats: int) -> list[str]:
-    """The Licensed people beyond the free seats (the last ones in the list), to make Basic."""
-    licensed = [email for email, user_type in people_types if user_type == LICENSED]
+# Who loses least by joining as Basic instead: nothing known to lose, then maybe, then Pro.
+_HARM_OF_BASIC = {CurrentPlan.PRO: 2, CurrentPlan.NOT_SHOWN: 1}
+
+
+def licensed_to_make_basic(
+    people: list[tuple[str, str, CurrentPlan]], free_seats: int
+) -> list[str]:
+    """The Licensed people beyond the free seats to make Basic, choosing those who lose least
+    (and among equals the last in the list); returned in list order."""
+    licensed = [
+        (i, email, plan)
+        for i, (email, user_type, plan) in enumerate(people)
+        if user_type == LICENSED
+    ]
     extra = len(licensed) - max(free_seats, 0)
-    return licensed[-extra:] if extra > 0 else []
+    if extra <= 0:
+        return []
+    chosen = sorted(licensed, key=lambda p: (_HARM_OF_BASIC.get(p[2], 0), -p[0]))[:extra]
+    return [email for _i, email, _plan in sorted(chosen)]

@@ -239,7 +239,7 @@ NAMES = (
     .filter(lambda s: not s.startswith(("-", "+", "=", "@")))
 )
 SEPARATORS = st.sampled_from(["\n", "\r\n", ",", ", ", ";", " ; ", "\n\n"])
-QUICK = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _capitalise(address: str, bits: int) -> str:

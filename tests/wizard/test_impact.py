@@ -77,8 +77,18 @@ def test_an_account_without_licenses_draws_an_empty_bar():
     assert seat_bar(SeatOutlook(0, 0, 0, 0)) == []
 
 
-def test_the_people_to_make_basic_are_the_last_licensed_ones_beyond_the_free_seats():
-    people = [("a", "licensed"), ("b", "basic"), ("c", "licensed"), ("d", "licensed")]
-    assert licensed_to_make_basic(people, free_seats=1) == ["c", "d"]
-    assert licensed_to_make_basic(people, free_seats=3) == []
-    assert licensed_to_make_basic(people, free_seats=0) == ["a", "c", "d"]
+def test_the_people_made_basic_are_those_who_lose_least_then_the_last_ones():
+    pro, free, unknown = CurrentPlan.PRO, CurrentPlan.FREE, CurrentPlan.NOT_SHOWN
+    people = [
+        ("a", "licensed", free),
+        ("b", "basic", free),
+        ("c", "licensed", pro),
+        ("d", "licensed", unknown),
+        ("e", "licensed", free),
+        ("f", "licensed", pro),
+    ]
+    assert licensed_to_make_basic(people, free_seats=5) == []
+    assert licensed_to_make_basic(people, free_seats=3) == ["a", "e"]
+    assert licensed_to_make_basic(people, free_seats=2) == ["a", "d", "e"]
+    assert licensed_to_make_basic(people, free_seats=1) == ["a", "d", "e", "f"]
+    assert licensed_to_make_basic(people, free_seats=0) == ["a", "c", "d", "e", "f"]

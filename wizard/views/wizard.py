@@ -337,8 +337,7 @@ def change_user_type(draft: WizardDraft):
 def make_basic(draft: WizardDraft):
     form = MakeBasicForm()
     if form.validate_on_submit():
-        free = seat_count(current_user.account).free
-        changed = drafts.make_extra_people_basic(draft, free)
+        changed = drafts.make_extra_people_basic(draft, current_user.account)
         flash(
             ngettext(
                 "%(num)d person will now join as Basic.",
