@@ -77,6 +77,10 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
         if method:
             return _("As %(user_type)s; %(method)s.", user_type=kind, method=method)
         return _("As %(user_type)s.", user_type=kind)
+    if action == "contacted" and details.get("how") == "app":
+        return _("The heads-up message was sent from this app.")
+    if action == "contacted" and details.get("how") == "own":
+        return _("The sender told them in their own way.")
     if action == "declined" and details.get("message"):
         return _("Message: “%(message)s”", message=details["message"])
     return ""

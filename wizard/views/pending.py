@@ -1,5 +1,7 @@
 """The Pending tab of User Management: every invitation, its delivery, resend and revoke."""
 
+import collections
+
 from flask import (
     Blueprint,
     abort,
@@ -77,6 +79,30 @@ def email_kind_label(kind: str) -> str:
     }.get(kind, kind.replace("_", " ").capitalize())
 
 
+def row_text() -> dict[str, str]:
+    """The words every row of the list repeats, translated once per page; the placeholders
+    are filled in by the template (`|format`)."""
+    return {
+        "select": _("Select %(email)s"),
+        "expires": _("Expires %(date)s"),
+        "expired": _("Expired %(date)s"),
+        "yes": _("Yes, %(date)s"),
+        "no": _("No"),
+        "reminder": _("Reminder"),
+        "history": _("History"),
+        "history_of": _("of %(email)s"),
+        "resend": _("Resend"),
+        "resend_to": _("to %(email)s"),
+        "revoke": _("Revoke"),
+        "revoke_of": _("the invitation to %(email)s"),
+    }
+
+
+STATUS_CSS = {"accepted": "tag--ok", "declined": "tag--warn", "expired": "tag--warn",
+              "revoked": "tag--error"}  # fmt: skip
+DELIVERY_CSS = {"sent": "tag--ok", "retrying": "tag--warn", "failed": "tag--error"}
+
+
 def _lookup(labels: dict[str, str]):
     return lambda key: labels.get(str(key), str(key))
 
@@ -92,6 +118,9 @@ def pending_helpers():
         "refund_method_label": refund_method_label,
         "refusal_message": refusal_message,
         "number": format_decimal,
+        "row_text": row_text,
+        "STATUS_CSS": collections.defaultdict(str, STATUS_CSS),
+        "DELIVERY_CSS": collections.defaultdict(str, DELIVERY_CSS),
     }
 
 
