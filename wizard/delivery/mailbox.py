@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email import policy as email_policy
+from email.utils import parseaddr
 from pathlib import Path
 
 from flask import current_app
@@ -25,6 +26,19 @@ class MailboxEntry:
     sender: str
     to: str
     subject: str
+
+    @property
+    def sender_name(self) -> str:
+        name, address = parseaddr(self.sender)
+        return name or address
+
+    @property
+    def to_name(self) -> str:
+        return parseaddr(self.to)[0]
+
+    @property
+    def to_address(self) -> str:
+        return parseaddr(self.to)[1]
 
 
 @dataclass(frozen=True)
