@@ -23,6 +23,7 @@ from .extensions import db
 from .models import (
     Account,
     AuditEvent,
+    DeliveryStatus,
     Invitation,
     InvitationStatus,
     OutboxEmail,
@@ -55,6 +56,7 @@ class ConcurrentChange(RuntimeError):
 class Refusal:
     invitation: Invitation
     # "status": its (effective) status forbids it; "member": already in the account;
+    # "on_its_way": an invitation email to them is still queued or being retried;
     # "another_pending": a newer invitation to the address is pending; "changed": it changed
     # between the confirmation page and now.
     reason: str
@@ -84,6 +86,11 @@ def refusal_message(refusal: Refusal) -> str:
         return _("%(email)s is already a member of this account.", email=email)
     if refusal.reason == "another_pending":
         return _("%(email)s already has a newer invitation that is pending.", email=email)
+    if refusal.reason == "on_its_way":
+        return _(
+            "%(email)s: an invitation email is still on its way, with the newest link.",
+            email=email,
+        )
     if refusal.reason == "changed":
         return _(
             "%(email)s: the invitation changed in the meantime. Nothing was done.", email=email
@@ -146,11 +153,24 @@ def plan_resend(account_id: int, ids: list[int], now: datetime | None = None) ->
             )
         ).all()
     )
+    # An invitation email not yet sent goes out with the newest link anyway (links are made
+    # at delivery): a second one, from a double click or impatience, would only be noise.
+    on_its_way = set(
+        db.session.scalars(
+            select(OutboxEmail.invitation_id).where(
+                OutboxEmail.invitation_id.in_([inv.id for inv in invitations]),
+                OutboxEmail.kind == "invitation",
+                OutboxEmail.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)),
+            )
+        )
+    )
     allowed, refused = [], []
     for inv in sorted(invitations, key=lambda i: -i.id):
         status = inv.effective_status(now)
         if status not in RESENDABLE:
             refused.append(Refusal(inv, "status", status))
+        elif inv.id in on_its_way:
+            refused.append(Refusal(inv, "on_its_way", status))
         elif inv.email in members:
             refused.append(Refusal(inv, "member", status))
         elif holders.setdefault(inv.email, inv.id) != inv.id:

@@ -11,6 +11,7 @@ from tests.helpers import h1_of, submit, text_of, title_of
 from tests.pending.factories import (
     audit_actions,
     invitation,
+    make_email,
     make_invitation,
     outbox_rows,
 )
@@ -86,6 +87,28 @@ def test_resending_a_pending_invitation_kills_the_old_link_and_starts_thirty_day
     assert "The invitation to ana.pro@acme.example was sent again with a new link." in flashes(
         client
     )
+
+
+def test_a_second_resend_while_the_first_email_waits_to_go_out_sends_nothing(app, auth, client):
+    inv = make_invitation(app, "gus@acme.example")
+    auth.sign_in()
+    resend(client, inv)
+    token_hash = invitation(app, inv).token_hash
+    page = client.get(f"/users/pending/resend?ids={inv}")
+    assert h1_of(page) == "Nothing to resend"
+    assert "an invitation email is still on its way" in text_of(page)
+    resend(client, inv)  # a double click, or an old tab
+    assert [row[0] for row in outbox_rows(app, inv)] == ["invitation"]
+    assert invitation(app, inv).token_hash == token_hash
+    assert audit_actions(app, inv) == ["resent"]
+
+
+def test_an_invitation_whose_email_failed_can_be_resent(app, auth, client):
+    inv = make_invitation(app, "gus@acme.example")
+    make_email(app, inv, status="failed", attempts=8, error="550 no such user")
+    auth.sign_in()
+    resend(client, inv)
+    assert [row[1] for row in outbox_rows(app, inv)] == ["failed", "queued"]
 
 
 def test_the_resent_email_is_in_the_invitees_language_or_else_the_accounts(app, auth, client):
