@@ -199,3 +199,22 @@ def test_users_page_searches_and_pages_through_many_members(app, auth, client):
     found = text_of(client.get("/users/?q=PERSON+07"))
     assert "p07@acme.example" in found and "p08@acme.example" not in found
     assert "Showing 1 to 1 of 1" in found
+
+
+def test_the_users_page_costs_the_same_statements_with_many_members(app, auth, client):
+    from tests.helpers import count_statements
+
+    auth.sign_in()
+    client.get("/users/")
+    with app.app_context():
+        engine = db.engine
+    with count_statements(engine) as few:
+        client.get("/users/")
+    with app.app_context():
+        acme = db.session.scalar(select(Account.id).where(Account.name == "Acme Corp"))
+        for n in range(70):
+            db.session.add(User(email=f"m{n}@acme.example", account_id=acme, password_hash="x"))
+        db.session.commit()
+    with count_statements(engine) as many:
+        client.get("/users/")
+    assert many["n"] == few["n"]
