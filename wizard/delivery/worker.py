@@ -8,6 +8,7 @@ import random
 import signal
 import smtplib
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -81,6 +82,20 @@ class Recorder(threading.Thread):
         while (item := self._inbox.get()) is not None:
             claim, values = item
             try:
+                self._store(claim, values)
+            except BaseException as exc:  # the sender raises it at its next wait()
+                logger.exception("Could not store the outcome of email %s", claim.email_id)
+                self._error = exc
+            finally:
+                claim.close()
+                self._idle.set()
+
+    @staticmethod
+    def _store(claim: Claim, values: dict) -> None:
+        # The message went out: storing that must not fail lightly, or it goes out again.
+        # SQLite answers "database is locked" while the app writes a big batch: wait for it.
+        for pause in (0.1, 0.5, 1, 2, 5, 10, None):
+            try:
                 claim.session.execute(
                     update(OutboxEmail)
                     .where(OutboxEmail.id == claim.email_id)
@@ -88,12 +103,12 @@ class Recorder(threading.Thread):
                     .execution_options(synchronize_session=False)
                 )
                 claim.session.commit()
-            except BaseException as exc:  # the sender raises it at its next wait()
-                logger.exception("Could not store the outcome of email %s", claim.email_id)
-                self._error = exc
-            finally:
-                claim.close()
-                self._idle.set()
+                return
+            except OperationalError as exc:
+                if pause is None or "locked" not in str(exc.orig):
+                    raise
+                claim.session.rollback()
+                time.sleep(pause)
 
     def close(self) -> None:
         self._inbox.put(None)
