@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wizard
 
-.PHONY: run test lint setup translations extract screenshots clean
+.PHONY: run test lint setup translations extract screenshots clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ test: $(VENV)/.installed-test translations
 ## Regenerate docs/screenshots/ (the README's pictures) by running the browser journeys
 screenshots: $(VENV)/.installed-test translations
 	SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q -p no:cacheprovider $(PYTEST_ARGS)
+
+## Run the benchmarks (SQLite and PostgreSQL) and write docs/benchmarks.md
+bench: $(VENV)/.installed-test translations
+	$(BIN)/python -m pip install --quiet gunicorn
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } \
+		|| echo "wrk is missing (apt-get install wrk): pages under load will be skipped"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check wizard tests

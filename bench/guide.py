@@ -27,7 +27,7 @@ def timed(client, **kwargs) -> tuple[float, object]:
     return (time.process_time() - start) * 1000, response
 
 
-def main() -> None:
+def main() -> list[tuple[str, float, int, int]]:
     tmp = Path(tempfile.mkdtemp(prefix="guide-bench-"))
     app = make_app(f"sqlite:///{tmp / 'bench.sqlite'}", tmp)
     with app.app_context():
@@ -68,6 +68,7 @@ def main() -> None:
         size = f"{len(response.data) / 1024:6.1f} KB" if response.data else "     0 KB"
         print(f"{label:38s} {ms:7.1f} ms CPU  {response.status_code}  {size}")
     print(f"first / cached (owner's copy): {rows[3][1] / rows[4][1]:.0f}x")
+    return [(label, ms, r.status_code, len(r.data)) for label, ms, r in rows]
 
 
 if __name__ == "__main__":
