@@ -48,7 +48,7 @@ screenshots: $(VENV)/.installed-test translations
 	SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q -p no:cacheprovider $(PYTEST_ARGS)
 
 ## Run the benchmarks (SQLite and PostgreSQL) and write docs/benchmarks.md
-bench: $(VENV)/.installed-test translations
+bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet gunicorn
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } \
 		|| echo "wrk is missing (apt-get install wrk): pages under load will be skipped"

@@ -94,6 +94,8 @@ def main() -> None:
             )
             print(sections[name], flush=True)
         timings[name] = time.perf_counter() - t
+        # Written after each benchmark, so an interrupted run still leaves its figures.
+        write(header, sections, timings, time.perf_counter() - started, args)
 
     timed(
         "batch",
