@@ -20,7 +20,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 translations: $(VENV)/.installed
-	@if [ -d wizard/translations ]; then $(BIN)/pybabel compile -q -d wizard/translations; fi
+	@if [ -d wizard/translations ]; then $(BIN)/pybabel -q compile -d wizard/translations; fi
 
 ## Collect every marked string into messages.pot and merge it into each language's .po
 extract: $(VENV)/.installed
