@@ -224,6 +224,23 @@ def skip_heads_up(draft: WizardDraft, subject: str, body: str) -> None:
     db.session.commit()
 
 
+def answer_heads_up(
+    draft: WizardDraft, *, action: str, account: Account, sender: User, subject: str, body: str
+) -> int:
+    """Step 2's answer: "save" the message, "skip" the step, or contact everyone not yet
+    contacted, from here ("send") or by the owner ("mark"). Returns how many were contacted."""
+    if action == "save":
+        save_heads_up_message(draft, subject, body)
+        return 0
+    if action == "skip":
+        skip_heads_up(draft, subject, body)
+        return 0
+    how = "app" if action == "send" else "own"
+    return contact_people(
+        draft.id, account=account, sender=sender, how=how, subject=subject, body=body
+    )
+
+
 # --- the end: Send ------------------------------------------------------------------------
 
 

@@ -176,6 +176,18 @@ def _default_message() -> dict[str, str]:
     )
 
 
+def _contacted_message(action: str, count: int) -> str:
+    if action == "send":
+        return ngettext(
+            "The message is on its way to %(num)d person.",
+            "The message is on its way to %(num)d people.",
+            count,
+        )
+    return ngettext(
+        "%(num)d person is marked as contacted.", "%(num)d people are marked as contacted.", count
+    )
+
+
 @bp.route("/<int:draft_id>/heads-up", methods=["GET", "POST"])
 @manager_required
 @keeps_input_on_csrf_error
@@ -184,41 +196,19 @@ def heads_up(draft: WizardDraft):
     message = batches.heads_up_message(draft.data, _default_message())
     form = HeadsUpForm(data=message if request.method == "GET" else None)
     if form.validate_on_submit():
-        action = form.action
-        if action == "save":
-            batches.save_heads_up_message(draft, form.subject.data, form.body.data)
-            flash(_("Your message is saved."), "success")
-            return redirect(step_url(draft, "heads_up") + "#send-it-yourself")
-        if action == "skip":
-            batches.skip_heads_up(draft, form.subject.data or "", form.body.data or "")
-            return redirect(next_url(draft))
-        count = batches.contact_people(
-            draft.id,
+        count = batches.answer_heads_up(
+            draft,
+            action=form.action,
             account=current_user.account,
             sender=current_user._get_current_object(),
-            how="app" if action == "send" else "own",
-            subject=form.subject.data,
-            body=form.body.data,
+            subject=form.subject.data or "",
+            body=form.body.data or "",
         )
-        # count is 0 after a double click: the first click did the work and said so.
-        if count and action == "send":
-            flash(
-                ngettext(
-                    "The message is on its way to %(num)d person.",
-                    "The message is on its way to %(num)d people.",
-                    count,
-                ),
-                "success",
-            )
-        elif count:
-            flash(
-                ngettext(
-                    "%(num)d person is marked as contacted.",
-                    "%(num)d people are marked as contacted.",
-                    count,
-                ),
-                "success",
-            )
+        if form.action == "save":
+            flash(_("Your message is saved."), "success")
+            return redirect(step_url(draft, "heads_up") + "#send-it-yourself")
+        if count:  # 0 after a double click: the first click did the work and said so
+            flash(_contacted_message(form.action, count), "success")
         return redirect(next_url(draft))
     people = drafts.people_of(draft.data)
     waiting = [p for p in people if not p.contacted_at]
@@ -400,17 +390,27 @@ def invitation_email(draft: WizardDraft):
     return response
 
 
+def _not_sent_message(reason: str | None) -> str:
+    if reason == "people_changed":
+        return _(
+            "Some people were invited or joined since you checked the list. Nothing was "
+            "sent: check the list and continue."
+        )
+    if reason == "seats":
+        return _(
+            "There are fewer free licenses than when you checked. Nothing was sent: make "
+            "some people Basic, or buy more licenses."
+        )
+    if reason == "too_many":
+        return _("The list is longer than one batch can be. Nothing was sent.")
+    return _("Answer this step first. Nothing was sent.")
+
+
 @bp.route("/<int:draft_id>/send", methods=["POST"])
 @manager_required
 def send(draft_id: int):
+    # CSRFProtect has checked the token, as for every POST; nothing else in the form counts.
     draft = get_scoped_or_404(WizardDraft, draft_id)
-    form = SendForm()
-    if not form.validate_on_submit():
-        flash(
-            _("The page had expired, so nothing was sent. Check the answers and send again."),
-            "warning",
-        )
-        return redirect(flask_url_for("wizard.check", draft_id=draft.id))
     outcome = batches.send_batch(
         draft.id,
         account=current_user.account,
@@ -420,20 +420,7 @@ def send(draft_id: int):
     )
     if outcome.batch_id is not None:
         return redirect(flask_url_for("wizard.sent", draft_id=draft.id))
-    flash(
-        {
-            "people_changed": _(
-                "Some people were invited or joined since you checked the "
-                "list. Nothing was sent: check the list and continue."
-            ),
-            "seats": _(
-                "There are fewer free licenses than when you checked. Nothing was "
-                "sent: make some people Basic, or buy more licenses."
-            ),
-            "too_many": _("The list is longer than one batch can be. Nothing was sent."),
-        }.get(outcome.reason or "", _("Answer this step first. Nothing was sent.")),
-        "warning",
-    )
+    flash(_not_sent_message(outcome.reason), "warning")
     return redirect(step_url(draft, outcome.step or "people"))
 
 
