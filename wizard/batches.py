@@ -94,7 +94,9 @@ def _audit_rows(action: str, account_id: int, actor_id: int, now, people, detail
 # --- step 2: the heads-up ------------------------------------------------------------------
 
 
-def default_heads_up(business_name: str, sender_name: str, valid_days: int) -> dict[str, str]:
+def default_heads_up(
+    business_name: str, sender_name: str, valid_days: int, invitation_subject: str
+) -> dict[str, str]:
     """The pre-filled message; {name} and {business} are filled in for each person."""
     return {
         "subject": _("Before you get an invitation from {business}"),
@@ -113,6 +115,8 @@ def default_heads_up(business_name: str, sender_name: str, valid_days: int) -> d
             "history, contacts and settings. Reports do not move, so download any you want "
             "to keep first.\n\n"
         )
+        + _("Look out for an email with the subject “%(subject)s”.", subject=invitation_subject)
+        + " "
         + ngettext(
             "The link in the invitation works for %(num)d day. If you have questions, "
             "reply to this message.",

@@ -33,6 +33,11 @@ def test_the_message_is_prefilled_and_previewed_for_the_first_person(auth, clien
     assert "Hello {name}," in textarea(page, "body")
     assert "What Ana Pro will read" in text
     assert "Hello Ana Pro, In the next few days I will invite you to join the Acme Corp" in text
+    # It says what to look out for: the invitation's own subject line.
+    assert (
+        "Look out for an email with the subject “Olivia Owner invited you to join Acme Corp”."
+        in text
+    )
     assert "Send the message to 3 people" in text
     assert "Mark 3 people as contacted" in text
 

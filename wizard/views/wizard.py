@@ -169,10 +169,13 @@ def people(draft: WizardDraft):
 
 
 def _default_message() -> dict[str, str]:
+    # The heads-up says what to look out for: the invitation's own subject line.
+    nobody = drafts.Person(email="", name="", user_type="basic", source="text", line=0)
     return batches.default_heads_up(
         current_user.account.name,
         current_user.display_name,
         current_app.config["INVITATION_VALID_DAYS"],
+        _invitation_preview(nobody).subject,
     )
 
 
@@ -342,8 +345,7 @@ def make_basic(draft: WizardDraft):
 # --- step 4: check and send ---------------------------------------------------------------
 
 
-def _invitation_preview(review: drafts.LicenseReview):
-    person = review.people[0]
+def _invitation_preview(person: drafts.Person):
     expires_at = utcnow().replace(microsecond=0) + _valid_for()
     return render_email(
         "invitation",
@@ -370,7 +372,7 @@ def check(draft: WizardDraft):
         people_answers=drafts.answers(draft.data, "people"),
         heads_up=drafts.answers(draft.data, "heads_up"),
         overrides=len(drafts.answers(draft.data, "licenses").get("overrides", {})),
-        email=_invitation_preview(review),
+        email=_invitation_preview(review.people[0]),
         expires_at=utcnow() + _valid_for(),
     )
 
@@ -381,7 +383,7 @@ def check(draft: WizardDraft):
 def invitation_email(draft: WizardDraft):
     """The HTML invitation as its own page: email HTML needs inline styles, so it gets a CSP
     that allows styles but no scripts, forms or framing."""
-    email = _invitation_preview(drafts.license_review(draft, current_user.account))
+    email = _invitation_preview(drafts.people_of(draft.data)[0])
     response = Response(email.html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
