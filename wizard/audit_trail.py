@@ -131,7 +131,7 @@ def audit_log(account_id: int, f: AuditFilter) -> AuditLog:
         count = select(AuditEvent.id).where(AuditEvent.account_id == account_id)
         if f.action:
             count = count.where(AuditEvent.action == f.action)
-    page = paginate(_filtered(account_id, f), f.page, count=count)
+    page = paginate(_filtered(account_id, f), f.page, count=count, count_in_page=bool(f.person))
     rows = [AuditRow(event, name or "", email or "") for event, name, email in page.items]
     return AuditLog(
         Page(rows, page.number, page.per_page, page.total), filterable_actions(f.action)

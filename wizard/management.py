@@ -446,7 +446,12 @@ def members_page(account: Account, search: str = "", number: int = 1) -> Members
             )
         )
     by_name = case((User.name == "", User.email), else_=func.lower(User.name))
-    page = paginate(query.order_by(ROLE_ORDER, by_name, User.id), number, scalars=True)
+    page = paginate(
+        query.order_by(ROLE_ORDER, by_name, User.id),
+        number,
+        scalars=True,
+        count_in_page=bool(search),
+    )
     return MembersPage(page=page, seats=seat_count(account))
 
 

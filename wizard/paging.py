@@ -56,15 +56,42 @@ def paginate(
     count: Select | None = None,
     scalars: bool = False,
     total: int | None = None,
+    count_in_page: bool = False,
 ) -> Page:
-    """Run `query` for one page; it must be ordered deterministically. `count`, when given,
-    is a cheaper query with the same rows (without joins that only add columns); `scalars`
-    gives the first column of each row instead of the row; `total`, when the caller knows it
-    already, saves the count."""
-    if total is None:
-        counted = (count if count is not None else query).order_by(None).subquery()
-        total = db.session.scalar(select(func.count()).select_from(counted))
-    number = clamp_page(number, total or 0, per_page)
-    result = db.session.execute(query.limit(per_page).offset((number - 1) * per_page))
-    rows = result.scalars().all() if scalars else result.all()
-    return Page(items=rows, number=number, per_page=per_page, total=total or 0)
+    """Run `query` for one page; it must be ordered deterministically.
+
+    `count`, when given, is a cheaper query with the same rows (without joins that only add
+    columns); `total`, when the caller knows it already, saves the count; `count_in_page`
+    counts with COUNT(*) OVER () in the page's own statement, so a filter that reads every
+    row (a search) reads them once instead of twice. `scalars` gives the first column of
+    each row instead of the row.
+    """
+    counted = (count if count is not None else query).order_by(None).subquery()
+
+    def count_all() -> int:
+        return db.session.scalar(select(func.count()).select_from(counted)) or 0
+
+    def fetch(page: int) -> list:
+        statement = query.limit(per_page).offset((page - 1) * per_page)
+        if count_in_page:
+            statement = statement.add_columns(func.count().over())
+        return db.session.execute(statement).all()
+
+    if count_in_page and total is None:
+        number = max(number or 1, 1)
+        rows = fetch(number)
+        if rows:
+            total = rows[0][-1]
+        else:  # nothing matches, or a page past the end (an old link): count, then go there
+            total = count_all() if number > 1 else 0
+            if total:
+                number = clamp_page(number, total, per_page)
+                rows = fetch(number)
+        rows = [row[:-1] for row in rows]
+    else:
+        if total is None:
+            total = count_all()
+        number = clamp_page(number, total, per_page)
+        rows = fetch(number)
+    items = [row[0] for row in rows] if scalars else [tuple(row) for row in rows]
+    return Page(items=items, number=number, per_page=per_page, total=total)

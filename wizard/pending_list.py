@@ -288,10 +288,10 @@ def pending_list(account_id: int, f: PendingFilter, now: datetime | None = None)
         f.page,
         count=select(Invitation.id).where(*conditions),
         scalars=True,
-        # Filtered by status alone, the counts on top already hold the total.
-        total=None
-        if f.search or f.delivery
-        else counts[f.status if f.status in STATUSES else "all"],
+        # Filtered by status alone, the counts on top already hold the total; a search or a
+        # delivery filter counts along with the page, in the same statement.
+        total=None if f.search or f.delivery else counts.get(f.status, counts["all"]),
+        count_in_page=True,
     )
     loaded = (
         {

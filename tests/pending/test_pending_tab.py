@@ -136,6 +136,22 @@ def test_pages_of_fifty_keep_the_filters_in_their_links(app, auth, client):
     assert rows_of(client.get("/users/pending/?sort=email&page=99")) == rows_of(second)
 
 
+def test_a_search_counts_its_matches_and_an_old_page_number_shows_the_last_page(
+    app, auth, client
+):
+    for n in range(55):
+        make_invitation(app, f"match{n:02d}@example.com")
+    make_invitation(app, "other@example.com")
+    auth.sign_in()
+    first = client.get("/users/pending/?q=match&sort=email")
+    assert "Showing 1 to 50 of 55" in text_of(first)
+    past_the_end = client.get("/users/pending/?q=match&sort=email&page=7")
+    assert "Showing 51 to 55 of 55" in text_of(past_the_end)
+    assert rows_of(past_the_end)[-1] == "match54@example.com"
+    nothing = client.get("/users/pending/?q=nobody&page=3")
+    assert "No invitations match what you chose." in text_of(nothing)
+
+
 def test_odd_filter_values_show_the_whole_list_instead_of_an_error(app, auth, client):
     make_invitation(app, "a@example.com")
     auth.sign_in()
