@@ -208,7 +208,7 @@ def _new_page(browser, server: LiveServer, *, javascript: bool):
     context = browser.new_context(
         base_url=server.url, viewport=VIEWPORT, java_script_enabled=javascript, locale="en-GB"
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # generous: these machines are shared and busy
     page = context.new_page()
     page.javascript = javascript  # axe needs JavaScript; the no-JS journeys skip it
     page.csp_errors = []  # a strict Content-Security-Policy must not break the page

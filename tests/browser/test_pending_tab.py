@@ -2,7 +2,7 @@
 dies, the new one works) and revoking (the link says it was withdrawn)."""
 
 from tests.browser.journeys import click, invitation_link, send_invitations
-from tests.browser.pages import check_page
+from tests.browser.pages import check_page, sign_in
 
 ANA = "ana.pro@acme.example"
 BEN = "ben.pro@acme.example"
@@ -42,3 +42,14 @@ def test_resending_replaces_the_emailed_link_and_revoking_withdraws_it(tab, seco
     assert "Revoked" in owner.locator("main tr", has_text=BEN).inner_text()
     tab.goto(ben_link)
     check_page(tab, "This invitation was withdrawn", screenshot="25-invitee-revoked")
+
+
+def test_the_audit_log_and_the_domains_page_are_accessible(tab, server):
+    sign_in(tab, "owner@acme.example")
+    tab.locator("main").get_by_role("link", name="Audit log").click()
+    check_page(tab, "Audit log")
+
+    tab.goto("/users/domains/")
+    check_page(tab, "Your company's domains")
+    tab.locator("#add-domain-button").click()  # nothing typed: the error state
+    check_page(tab, "Your company's domains")
