@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Flask
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -155,24 +155,36 @@ class Preparer(threading.Thread):
         session = Session(bind=connection, expire_on_commit=False)
         with self._lock:
             busy = list(self._busy)
-        query = select(OutboxEmail).where(
-            OutboxEmail.status.in_(DUE), OutboxEmail.next_attempt_at <= self._now()
+        now = self._now()
+
+        def oldest_due(status: DeliveryStatus):
+            query = select(OutboxEmail.id).where(
+                OutboxEmail.status == status, OutboxEmail.next_attempt_at <= now
+            )
+            if busy:  # on SQLite nothing is locked: skip what this worker already holds
+                query = query.where(OutboxEmail.id.not_in(busy))
+            query = query.order_by(OutboxEmail.next_attempt_at).limit(1)
+            return query.with_for_update(skip_locked=True).scalar_subquery()
+
+        # One status per subquery, so that the index on (status, next_attempt_at) yields the
+        # oldest due row at once: `status IN (...)`, a join or a sort would make the database
+        # walk past the rows already sent, or sort every due one, for each claim. Retries
+        # first: they have waited longest.
+        picked = func.coalesce(
+            oldest_due(DeliveryStatus.RETRYING), oldest_due(DeliveryStatus.QUEUED)
         )
-        if busy:  # on SQLite nothing is locked: skip what this worker already holds
-            query = query.where(OutboxEmail.id.not_in(busy))
-        # Only the outbox in this query, and no ORDER BY: either would make the database walk
-        # past every row already sent, or sort every due one, for each claim. The index on
-        # (status, next_attempt_at) hands them out oldest first within each status.
-        email = session.scalars(query.limit(1).with_for_update(skip_locked=True)).first()
-        if email is None:
+        row = session.execute(
+            select(OutboxEmail, Invitation)
+            .outerjoin(Invitation, Invitation.id == OutboxEmail.invitation_id)
+            .where(OutboxEmail.id == picked)
+        ).first()
+        if row is None:
             session.close()
             self._idle_connections.put(connection)
             return None
+        email, invitation = row
         with self._lock:
             self._busy.add(email.id)
-        invitation = None
-        if email.invitation_id is not None and email.kind in LINK_KINDS:
-            invitation = session.get(Invitation, email.invitation_id)
         return Claim(
             session, email, invitation, on_close=lambda: self._idle_connections.put(connection)
         )
