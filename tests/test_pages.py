@@ -119,7 +119,9 @@ def test_the_language_switch_keeps_the_page_and_remembers_the_choice(auth, clien
 
 
 def test_the_language_switch_refuses_other_sites_and_unknown_languages(client):
-    response = submit(client, "/language", {"lang": "xx", "next": "//evil.example"}, page="/sign-in")
+    response = submit(
+        client, "/language", {"lang": "xx", "next": "//evil.example"}, page="/sign-in"
+    )
     assert response.headers["Location"] == "/"
     assert '<html lang="en">' in client.get("/sign-in").get_data(as_text=True)
 
