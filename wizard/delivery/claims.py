@@ -43,6 +43,8 @@ class Claim:
     subject: str = ""
     # Decided before sending (a revoked invitation, a template error): nothing to send.
     outcome: Outcome | None = None
+    # Hands the claim's database connection back to the preparer for the next claim.
+    on_close: Callable[[], None] | None = None
 
     def __post_init__(self) -> None:
         # Kept apart from the row object, which a rollback would expire.
@@ -69,9 +71,6 @@ class Claim:
                 .execution_options(synchronize_session=False)
             ).rowcount
         )
-
-    # Hands the claim's database connection back to the preparer for the next claim.
-    on_close: Callable[[], None] | None = None
 
     def close(self) -> None:
         """End the claim's transaction (rolling back whatever was not committed)."""
