@@ -1,0 +1,120 @@
+"""Every route that takes an object id refuses another account's objects with a 404.
+
+The test walks `app.url_map`, so a new route with an id is covered the day it is added
+(and fails here until this test knows how to make a Globex object for its id).
+"""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.helpers import csrf_token
+from wizard import tokens
+from wizard.extensions import db
+from wizard.models import (
+    Account,
+    Invitation,
+    User,
+    UserType,
+    VerifiedDomain,
+    WizardDraft,
+)
+from wizard.models.types import utcnow
+
+
+def _globex_objects() -> dict[str, int]:
+    """One object of each kind that belongs to Globex, by the URL argument naming it."""
+    globex_owner = db.session.execute(
+        select(User).where(User.email == "owner@globex.example")
+    ).scalar_one()
+    account_id = globex_owner.account_id
+    draft = WizardDraft(account_id=account_id, created_by_id=globex_owner.id, data={})
+    invitation = Invitation(
+        account_id=account_id,
+        email="someone@globex.example",
+        name="Someone",
+        user_type=UserType.BASIC,
+        invited_by_id=globex_owner.id,
+        expires_at=utcnow() + timedelta(days=30),
+    )
+    tokens.issue(invitation)
+    domain = VerifiedDomain(
+        account_id=account_id, domain="globex.example", verification_code="code"
+    )
+    db.session.add_all([draft, invitation, domain])
+    db.session.commit()
+    return {
+        "user_id": globex_owner.id,
+        "draft_id": draft.id,
+        "invitation_id": invitation.id,
+        "domain_id": domain.id,
+    }
+
+
+def _snapshot() -> dict[str, list]:
+    """Every row of every table, to show that nothing changed."""
+    return {
+        table.name: sorted(map(repr, db.session.execute(table.select()).all()))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def _id_routes(app):
+    for rule in app.url_map.iter_rules():
+        int_args = [
+            name
+            for name, conv in rule._converters.items()
+            if type(conv).__name__ == "IntegerConverter"
+        ]
+        if int_args:
+            yield rule, int_args
+
+
+def test_every_id_route_answers_404_for_another_accounts_object_and_changes_nothing(
+    app, auth, client
+):
+    with app.app_context():
+        globex = _globex_objects()
+        before = _snapshot()
+    auth.sign_in("owner@acme.example")
+    token = csrf_token(client.get("/users/").get_data(as_text=True))
+    checked = []
+    for rule, args in _id_routes(app):
+        unknown = [name for name in args if name not in globex]
+        assert not unknown, f"{rule.rule}: teach this test to make a Globex object for {unknown}"
+        url = rule.build({name: globex[name] for name in args}, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
+            checked.append(f"{method} {rule.rule}")
+    with app.app_context():
+        assert _snapshot() == before
+        # The Globex objects are still Globex's.
+        assert db.session.get(Account, db.session.get(User, globex["user_id"]).account_id).name == (
+            "Globex"
+        )
+    assert len(checked) >= 10, checked
+
+
+@pytest.mark.parametrize("email", ["member@acme.example", "ana.pro@acme.example"])
+def test_people_who_are_not_owners_or_admins_change_nothing_on_id_routes(app, auth, client, email):
+    with app.app_context():
+        globex = _globex_objects()
+        acme_owner = db.session.execute(
+            select(User).where(User.email == "owner@acme.example")
+        ).scalar_one()
+        own = {**globex, "user_id": acme_owner.id}
+        before = _snapshot()
+    auth.sign_in(email)
+    token = csrf_token(client.get("/account/").get_data(as_text=True))
+    for rule, args in _id_routes(app):
+        url = rule.build({name: own[name] for name in args}, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS", "GET"}):
+            response = client.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code in (403, 404), f"{method} {url}: {response.status_code}"
+    with app.app_context():
+        assert _snapshot() == before
