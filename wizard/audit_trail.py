@@ -74,8 +74,8 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
         kind = _("Basic") if details["user_type"] == "basic" else _("Licensed")
         method = refund_method_label(details.get("refund_method"))
         if method:
-            return _("As %(user_type)s; %(method)s.", user_type=kind, method=method)
-        return _("As %(user_type)s.", user_type=kind)
+            return _("User type: %(user_type)s. %(method)s.", user_type=kind, method=method)
+        return _("User type: %(user_type)s.", user_type=kind)
     if action == "contacted" and details.get("how") == "app":
         return _("The heads-up message was sent from this app.")
     if action == "contacted" and details.get("how") == "own":

@@ -57,7 +57,7 @@ def test_the_log_lists_who_did_what_newest_first(app, auth, client):
     assert len(listed) == 3
     assert "System Declined Message: “No thanks” gus@acme.example" in listed[0]
     assert "Adam Admin admin@acme.example License assigned member@acme.example" in listed[1]
-    assert "Olivia Owner owner@acme.example Invited As Basic. gus@acme.example" in listed[2]
+    assert "Olivia Owner owner@acme.example Invited User type: Basic. gus@acme.example" in listed[2]
 
 
 def test_the_log_is_filtered_by_person_and_by_action(app, auth, client):

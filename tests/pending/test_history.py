@@ -63,7 +63,7 @@ def test_history_shows_resends_and_the_answer_with_the_refund_method_but_no_amou
     text = text_of(client.get(f"/users/pending/{inv}"))
     assert "Resent by Olivia Owner with a new link. New link valid until" in text
     assert "Invitation email to ana.pro@acme.example is waiting to be sent." in text
-    assert "Accepted. As Basic." in text
+    assert "Accepted. User type: Basic." in text
     assert "Refund to the original payment method (Visa •••• 4242)" in text
     assert "Opened the invitation page" in text
     assert "7.46" not in text  # the amount is the invitee's business
