@@ -136,9 +136,7 @@ def test_pages_of_fifty_keep_the_filters_in_their_links(app, auth, client):
     assert rows_of(client.get("/users/pending/?sort=email&page=99")) == rows_of(second)
 
 
-def test_a_search_counts_its_matches_and_an_old_page_number_shows_the_last_page(
-    app, auth, client
-):
+def test_a_search_counts_its_matches_and_an_old_page_number_shows_the_last_page(app, auth, client):
     for n in range(55):
         make_invitation(app, f"match{n:02d}@example.com")
     make_invitation(app, "other@example.com")
@@ -290,6 +288,24 @@ def test_the_owner_turns_automatic_reminders_on_and_off(app, auth, client, enabl
     text = text_of(client.get("/users/pending/"))
     assert ("Automatic reminders are on." in text) is enabled
     assert ("Automatic reminders are off." in text) is not enabled
+
+
+def test_an_admin_sees_the_reminder_setting_but_only_the_owner_switches_it(app, auth, client):
+    from sqlalchemy import select
+
+    from wizard.models import Account
+
+    auth.sign_in("admin@acme.example")
+    page = client.get("/users/pending/")
+    assert "Automatic reminders are on." in text_of(page)
+    assert "Turn off reminders" not in text_of(page)
+    submit(client, "/users/pending/reminders", {"enabled": "off"}, page="/users/")
+    assert "Only the account's owner can turn reminders on or off." in text_of(
+        client.get("/users/pending/")
+    )
+    with app.app_context():
+        acme = db.session.scalar(select(Account).where(Account.name == "Acme Corp"))
+        assert acme.reminders_enabled is True
 
 
 def test_reminders_cannot_be_switched_by_a_member_or_without_the_form(app, auth, client):

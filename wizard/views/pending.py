@@ -38,6 +38,7 @@ from ..management import (
     revoke_invitations,
     set_reminders,
 )
+from ..models import Role
 from ..models.types import utcnow
 from ..pending_list import PendingFilter, export_rows, pending_list
 
@@ -399,7 +400,9 @@ def _flash_outcome(action: str, outcome: ActionOutcome) -> None:
 def reminders():
     form = RemindersForm()
     back = list_url(form.back.data)
-    if form.validate_on_submit() and form.enabled.data in ("on", "off"):
+    if current_user.role != Role.OWNER:  # a setting of the whole account: the owner's call
+        flash(_("Only the account's owner can turn reminders on or off."), "error")
+    elif form.validate_on_submit() and form.enabled.data in ("on", "off"):
         enabled = form.enabled.data == "on"
         set_reminders(current_user.account_id, current_user.id, enabled)
         if enabled:
