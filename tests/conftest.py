@@ -12,7 +12,7 @@ from tests.helpers import submit
 from tests.postgres import ThrowawayPostgres, find_bindir
 from wizard import create_app
 from wizard.demo import DEMO_PASSWORD, seed_demo
-from wizard.extensions import db
+from wizard.extensions import db, limiter
 
 # Cheap hashing keeps the suite fast; the production cost is asserted in test_passwords.
 FAST_HASH = "scrypt:1024:8:1"
@@ -81,6 +81,9 @@ def make_app(database_url: str, instance_path: Path, **overrides):
     }
     app = create_app(config)
     app.instance_path = str(instance_path)
+    # The limiter is module-level and its memory store can outlive an app: start each app
+    # with no attempts counted, so one test's failed sign-ins never limit another's.
+    limiter.reset()
     return app
 
 
