@@ -41,6 +41,8 @@ class Defaults:
     SESSION_ABSOLUTE_HOURS = 12
     # Rate limits (Flask-Limiter). memory:// is per process; use redis://… when scaling out.
     RATELIMIT_STORAGE_URI = "memory://"
+    # Explicit on every app: Flask-Limiter otherwise keeps the previous app's choice.
+    RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_LIMIT_PER_IP = "30 per 5 minutes"
     SIGN_IN_LIMIT_PER_ADDRESS = "10 per 15 minutes"
