@@ -1,0 +1,296 @@
+"""Benchmark: the delivery worker against a bare smtplib loop, in the same run.
+
+    .venv/bin/python bench/delivery.py              # 10,000 emails: SQLite, SQLite WAL, PostgreSQL
+    .venv/bin/python bench/delivery.py --count 2000 --database postgresql
+    .venv/bin/python bench/delivery.py --write-docs # also updates docs/benchmarks.md
+
+A local aiosmtpd server runs in its own process and counts what it receives. 10,000
+invitations are queued in the outbox; the worker (`deliver_due`, as `flask send-mail` runs it)
+delivers them, then a bare loop sends the very same messages (already rendered, as bytes) with
+`smtplib.sendmail` over one connection. The bare loop runs before and after the worker and the
+worker is compared with the faster of the two. Not a test: these machines are shared and noisy,
+so the figure that counts is the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import platform
+import re
+import shutil
+import smtplib
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECTION_START = "<!-- delivery:start -->"
+SECTION_END = "<!-- delivery:end -->"
+
+
+def serve(port: int, received, ready) -> None:
+    """The SMTP server: aiosmtpd, accepting everything and counting it."""
+    import signal
+
+    from aiosmtpd.controller import Controller
+
+    class Counter:
+        async def handle_DATA(self, server, session, envelope):
+            with received.get_lock():
+                received.value += 1
+            return "250 2.0.0 OK"
+
+    controller = Controller(Counter(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    signal.sigwait({signal.SIGTERM})
+    controller.stop()
+
+
+def queue_invitations(count: int) -> None:
+    from wizard import tokens
+    from wizard.extensions import db
+    from wizard.models import Account, Invitation, User, UserType
+    from wizard.models.types import utcnow
+    from wizard.outbox import queue_email
+
+    account = db.session.query(Account).filter_by(name="Acme Corp").one()
+    inviter = db.session.query(User).filter_by(email="owner@acme.example").one()
+    now = utcnow()
+    for start in range(0, count, 1000):
+        for n in range(start, min(start + 1000, count)):
+            invitation = Invitation(
+                account_id=account.id,
+                email=f"person{n:05d}@example.net",
+                name=f"Person {n}",
+                user_type=UserType.LICENSED if n % 3 else UserType.BASIC,
+                invited_by_id=inviter.id,
+                expires_at=now + timedelta(days=30),
+            )
+            tokens.issue(invitation)
+            db.session.add(invitation)
+            db.session.flush()
+            queue_email(
+                "invitation",
+                invitation.email,
+                account_id=account.id,
+                invitation_id=invitation.id,
+                context={
+                    "business_name": account.name,
+                    "inviter_name": inviter.display_name,
+                    "inviter_email": inviter.email,
+                    "invitee_name": invitation.name,
+                    "user_type": invitation.user_type.value,
+                    "expires_at": invitation.expires_at.isoformat(),
+                },
+            )
+        db.session.commit()
+
+
+def rendered_messages() -> list[tuple[str, str, bytes]]:
+    """The bytes the worker sends for each queued email, for the bare loop."""
+    from wizard.delivery.smtp import LINK_KINDS, build_message, sender_address
+    from wizard.extensions import db
+    from wizard.mailer import render_email
+    from wizard.models import Invitation, OutboxEmail
+
+    invitations = {i.id: i for i in db.session.query(Invitation)}
+    out = []
+    for email in db.session.query(OutboxEmail).order_by(OutboxEmail.id):
+        invitation = invitations.get(email.invitation_id) if email.kind in LINK_KINDS else None
+        rendered = render_email(
+            email.kind, locale=email.locale, context=email.context, invitation=invitation
+        )
+        out.append((sender_address(), email.to_address, build_message(email, rendered).as_bytes()))
+    return out
+
+
+def bare_loop(port: int, messages) -> float:
+    started = time.perf_counter()
+    smtp = smtplib.SMTP("127.0.0.1", port)
+    for sender, recipient, data in messages:
+        smtp.sendmail(sender, [recipient], data)
+    smtp.quit()
+    return time.perf_counter() - started
+
+
+def sqlite_wal(engine) -> None:
+    """WAL and synchronous=NORMAL: a commit no longer waits for the disk (only a checkpoint
+    does). Still safe when a process is killed; a power cut may lose the last commits."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
+def run(database: str, url: str, count: int, port: int, received) -> dict:
+    from wizard import create_app
+    from wizard.delivery import deliver_due
+    from wizard.demo import seed_demo
+    from wizard.extensions import db
+    from wizard.models import DeliveryStatus, OutboxEmail
+    from wizard.passwords import hash_password
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-delivery-"))
+    app = create_app(
+        {
+            "SECRET_KEY": "benchmark",
+            "SQLALCHEMY_DATABASE_URI": url.replace("TMP", str(tmp)),
+            "BASE_URL": "https://invite.example.com",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        }
+    )
+    app.instance_path = str(tmp)
+    with app.app_context():
+        if "WAL" in database:
+            sqlite_wal(db.engine)
+        db.drop_all()
+        db.create_all()
+        seed_demo(password_hash=hash_password("benchmark"))
+        queue_invitations(count)
+        messages = rendered_messages()
+        size = sum(len(m[2]) for m in messages) / len(messages)
+        db.session.remove()
+
+        bare_before = bare_loop(port, messages)
+        before = received.value
+        started = time.perf_counter()
+        report = deliver_due()
+        worker = time.perf_counter() - started
+        arrived = received.value - before
+        bare_after = bare_loop(port, messages)
+
+        sent = db.session.query(OutboxEmail).filter_by(status=DeliveryStatus.SENT).count()
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+    shutil.rmtree(tmp, ignore_errors=True)
+    assert report.sent == sent == arrived == count, (report, sent, arrived)
+    bare = min(bare_before, bare_after)
+    return {
+        "database": database,
+        "count": count,
+        "size": size,
+        "worker": worker,
+        "bare_before": bare_before,
+        "bare_after": bare_after,
+        "ratio": bare / worker,
+    }
+
+
+def table(results: list[dict]) -> str:
+    lines = [
+        "| Database | Emails | Avg. size | Worker | Bare smtplib loop (before / after) "
+        "| Worker ÷ bare throughput |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['database']} | {r['count']:,} | {r['size'] / 1024:.1f} KB "
+            f"| {r['count'] / r['worker']:,.0f} /s ({r['worker']:.1f} s) "
+            f"| {r['count'] / r['bare_before']:,.0f} / {r['count'] / r['bare_after']:,.0f} /s "
+            f"| **{r['ratio']:.2f}** |"
+        )
+    return "\n".join(lines)
+
+
+def write_docs(results: list[dict], command: str) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    when = datetime.now(UTC).strftime("%Y-%m-%d")
+    section = f"""{SECTION_START}
+## Email delivery
+
+`{command}` ({when}, {platform.python_implementation()} {platform.python_version()},
+{multiprocessing.cpu_count()} shared cores). A local aiosmtpd server in its own process
+receives every email. The worker (`deliver_due()`, what `flask --app wizard send-mail` runs)
+takes each queued invitation in its own short transaction, renders its text and HTML, sends it
+over the run's one SMTP connection and records the outcome. The bare loop sends the same
+messages, already rendered, with `smtplib.sendmail` over one connection; it runs before and
+after the worker, and the faster run is the yardstick. Target: the worker reaches at least
+0.8 of the bare loop's throughput.
+
+"SQLite" is the embedded default as configured (rollback journal, a disk flush per commit);
+"SQLite, WAL" the same database file with `journal_mode=WAL` and `synchronous=NORMAL`, where
+a commit does not wait for the disk. The worker commits once per email, by design: that
+commit is what lets a killed worker repeat at most one message.
+
+{table(results)}
+
+{SECTION_END}"""
+    pattern = re.compile(re.escape(SECTION_START) + ".*?" + re.escape(SECTION_END), re.S)
+    text = pattern.sub(section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text.rstrip() + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "sqlite-wal", "postgresql", "all"],
+        action="append",
+        help="sqlite (as configured), sqlite-wal (WAL, synchronous=NORMAL), postgresql; "
+        "repeat for several (default: all three)",
+    )
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+
+    from tests.postgres import ThrowawayPostgres, find_bindir, free_port
+
+    port = free_port()
+    received = multiprocessing.Value("l", 0)
+    ready = multiprocessing.Event()
+    server = multiprocessing.Process(target=serve, args=(port, received, ready), daemon=True)
+    server.start()
+    ready.wait(10)
+
+    chosen = set(args.database or ["all"])
+    if "all" in chosen:
+        chosen = {"sqlite", "sqlite-wal", "postgresql"}
+    targets = []
+    if "sqlite" in chosen:
+        targets.append(("SQLite", "sqlite:///TMP/bench.sqlite"))
+    if "sqlite-wal" in chosen:
+        targets.append(("SQLite, WAL", "sqlite:///TMP/bench.sqlite"))
+    postgres = None
+    if "postgresql" in chosen:
+        bindir = find_bindir()
+        if bindir is None:
+            print("No PostgreSQL binaries found: PostgreSQL skipped.")
+        else:
+            root = Path(tempfile.mkdtemp(prefix="bench-pg-"))
+            postgres = ThrowawayPostgres(bindir, root)
+            targets.append(("PostgreSQL", postgres.start()))
+    results = []
+    try:
+        for name, url in targets:
+            print(f"{name}: queueing and delivering {args.count:,} emails ...", flush=True)
+            results.append(run(name, url, args.count, port, received))
+    finally:
+        if postgres is not None:
+            postgres.stop()
+            shutil.rmtree(postgres.root, ignore_errors=True)
+        server.terminate()
+        server.join(10)
+    print()
+    print(table(results))
+    if args.write_docs:
+        command = " ".join(["python bench/delivery.py", *sys.argv[1:]])
+        write_docs(results, command)
+        print("\nWritten to docs/benchmarks.md")
+
+
+if __name__ == "__main__":
+    main()
