@@ -129,3 +129,9 @@ def test_the_language_switch_refuses_other_sites_and_unknown_languages(client):
 def test_the_browser_language_is_used_when_nobody_chose(client):
     page = client.get("/sign-in", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
     assert '<html lang="de">' in page.get_data(as_text=True)
+
+
+def test_a_language_chosen_before_signing_in_is_kept_after_it(auth, client):
+    submit(client, "/language", {"lang": "de", "next": "/sign-in"}, page="/sign-in")
+    auth.sign_in()
+    assert '<html lang="de">' in client.get("/users/").get_data(as_text=True)

@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -93,6 +94,9 @@ def sign_in():
         if password_matches(user.password_hash if user else None, form.password.data):
             start_session()
             login_user(user)
+            if session.get("lang") in current_app.config["LANGUAGES"]:
+                user.locale = session["lang"]  # the choice made on the sign-in page sticks
+                db.session.commit()
             return redirect(safe_next(form.next.data) or home_for(user))
         # The same words whether the address is unknown or the password wrong.
         form.password.errors.append(

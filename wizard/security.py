@@ -26,7 +26,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def start_session() -> None:
     """Called at sign-in: a new session from scratch, so nothing from before survives."""
+    lang = session.get("lang")  # a language chosen before signing in is kept
     session.clear()
+    if lang:
+        session["lang"] = lang
     session["sid"] = secrets.token_urlsafe(16)
     now = datetime.now(UTC).timestamp()
     session["signed_in_at"] = now
