@@ -123,6 +123,16 @@ def render_email(
     wizard's check page) gets a sample link that works nowhere. `expires_at` given as an
     ISO-8601 string reaches the templates as a datetime, ready for the `date` filter.
     """
+    values = email_values(
+        kind, locale=locale, context=context, invitation=invitation, preview=preview
+    )
+    return render_values(kind, locale=locale, context=context, values=values)
+
+
+def email_values(
+    kind: str, *, locale: str, context: dict[str, Any], invitation=None, preview: bool = False
+) -> dict[str, Any]:
+    """What the templates of an email see: its context, its link, and the shared helpers."""
     values: dict[str, Any] = dict(context)
     if "expires_at" in values:
         values["expires_at"] = _as_datetime(values["expires_at"])
@@ -138,6 +148,14 @@ def render_email(
         user_type_label=user_type_label,
         product_name=product_name(),
     )
+    return values
+
+
+def render_values(
+    kind: str, *, locale: str, context: dict[str, Any], values: dict[str, Any]
+) -> RenderedEmail:
+    """Render the three templates of `kind` with `values` (from email_values)."""
+    values = dict(values)
     env = current_app.jinja_env
     with force_locale(locale):
         values.update(_template_gettext(get_translations()))

@@ -1,6 +1,6 @@
 """Small factories: invitations queued the way the wizard queues them."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -44,6 +44,7 @@ def invite(
     commit: bool = True,
     business_name: str | None = None,
     inviter_name: str | None = None,
+    expires_at: datetime | None = None,
 ) -> tuple[Invitation, str]:
     """An invitation from Acme's owner, with its email queued; returns it and its link token."""
     account, inviter = acme(), owner()
@@ -56,7 +57,7 @@ def invite(
         invited_by_id=inviter.id,
         created_at=now - created_ago,
         sent_at=now - created_ago,
-        expires_at=now + expires_in,
+        expires_at=expires_at or now + expires_in,
     )
     token = tokens.issue(invitation)
     db.session.add(invitation)
@@ -81,9 +82,12 @@ def invite(
 
 
 def invite_many(count: int, prefix: str = "person") -> None:
-    """`count` invitations to made-up addresses, queued in one transaction."""
+    """`count` invitations to made-up addresses, queued in one transaction, as one batch."""
+    expires_at = utcnow() + timedelta(days=30)
     for n in range(count):
-        invite(f"{prefix}{n:05d}@example.net", name=f"Person {n}", commit=False)
+        invite(
+            f"{prefix}{n:05d}@example.net", name=f"Person {n}", expires_at=expires_at, commit=False
+        )
     db.session.commit()
 
 

@@ -1,10 +1,11 @@
 """Delivering the outbox: queued email goes out over SMTP (Flask-Mail), or into the
 development mailbox when no MAIL_SERVER is set.
 
-One row at a time: a short transaction locks the next due row (`FOR UPDATE SKIP LOCKED` on
-PostgreSQL, so several workers share the outbox), renders it, sends it over the run's one
-connection and records the outcome before it commits. A worker killed mid-run therefore
-loses nothing (its row unlocks, still due) and duplicates at most the message it was writing.
+A worker claims a few due rows at a time with a lease (`FOR UPDATE SKIP LOCKED` on
+PostgreSQL, so several workers share the outbox), renders each, sends it over the run's one
+connection and stores its outcome before it writes the next message. A worker killed mid-run
+therefore loses nothing (its claims come due again when the lease ends) and duplicates at
+most the message it was writing. See claims.py and worker.py.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ DEFAULTS = {
     "MAIL_RETRY_BASE_SECONDS": 60,
     "MAIL_RETRY_MAX_SECONDS": 6 * 60 * 60,
     "MAIL_TIMEOUT_SECONDS": 30,
+    # A worker claims a few emails at a time for this long; if it dies, they come due again.
+    "MAIL_LEASE_SECONDS": 300,
     # How often `send-mail --loop` and in-process delivery look for due email.
     "MAIL_DELIVERY_INTERVAL_SECONDS": 5,
     # From of invitations and reminders (default: MAIL_DEFAULT_SENDER); their subjects.

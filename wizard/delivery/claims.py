@@ -1,10 +1,15 @@
-"""Claiming due email: each row locked in a transaction of its own, rendered ahead of time.
+"""Claiming due email with a lease, and rendering it ahead of the sender.
 
-A preparer thread claims and renders the next email while the current one is on the wire,
-so the SMTP server, not the rendering, sets the pace. Every claim keeps its own transaction
-(and on PostgreSQL its row lock) until the sender records the outcome and commits; a killed
-worker's claims all roll back, so nothing is lost and only the message being written can go
-out twice.
+A worker claims a few due rows at a time in one short transaction: it moves their
+`next_attempt_at` to the end of a lease (MAIL_LEASE_SECONDS), so no other worker sees them as
+due, and commits. `FOR UPDATE SKIP LOCKED` lets workers on PostgreSQL claim side by side;
+on SQLite the claiming UPDATE is atomic. Each email's outcome is then stored on its own,
+and only while the lease is still this worker's. A worker that dies leaves its unsent claims
+to come due again when the lease ends: nothing is lost, and only the message that was being
+written can go out twice. No lock is held while the SMTP server talks.
+
+A preparer thread claims and renders the next emails while the current one is on the wire,
+so that the mail server, not the rendering, sets the pace.
 """
 
 from __future__ import annotations
@@ -12,76 +17,92 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask import Flask
-from sqlalchemy import Connection, func, select, update
+from flask import Flask, current_app
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..mailer import render_email
 from ..models import DeliveryStatus, Invitation, InvitationStatus, OutboxEmail
 from ..models.types import utcnow
+from .merge import render_merged
 from .rules import Outcome, plain_address
 from .smtp import LINK_KINDS, OutboxMessage, build_message
 
 logger = logging.getLogger("wizard.delivery")
 
 DUE = (DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)
+BATCH = 50
 
 
 @dataclass
 class Claim:
-    """One due email in its own open transaction: ready to send, or known to be unsendable."""
+    """One claimed email: ready to send, or known to be unsendable."""
 
-    session: Session
     email: OutboxEmail
     invitation: Invitation | None
+    # The row's next_attempt_at while this worker holds it; it proves the claim is still ours.
+    lease_until: datetime
     message: OutboxMessage | None = None
     subject: str = ""
     # Decided before sending (a revoked invitation, a template error): nothing to send.
     outcome: Outcome | None = None
-    # Hands the claim's database connection back to the preparer for the next claim.
-    on_close: Callable[[], None] | None = None
-
-    def __post_init__(self) -> None:
-        # Kept apart from the row object, which a rollback would expire.
-        self.email_id = self.email.id
 
     @property
-    def needs_take(self) -> bool:
-        """Row locks make the claim exclusive on PostgreSQL; SQLite has none."""
-        return self.session.get_bind().dialect.name != "postgresql"
+    def email_id(self) -> int:
+        return self.email.id
 
-    def take(self) -> bool:
-        """False if another worker took the row first (SQLite).
 
-        This guarded write takes SQLite's database lock, so a second worker that read the
-        same row finds it taken instead of sending it again.
-        """
-        return bool(
-            self.session.execute(
-                update(OutboxEmail)
-                .where(OutboxEmail.id == self.email_id)
-                .where(OutboxEmail.attempts == self.email.attempts)
-                .where(OutboxEmail.status.in_(DUE))
-                .values(attempts=self.email.attempts + 1)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+def claim_due(session: Session, *, now: datetime, lease_until: datetime, size: int):
+    """Claim up to `size` due emails until `lease_until` and commit; retries first."""
+    ids: list[int] = []
+    for status in (DeliveryStatus.RETRYING, DeliveryStatus.QUEUED):
+        if len(ids) >= size:
+            break
+        # One status at a time, in the order of the (status, next_attempt_at) index: with
+        # `status IN (...)` the database would walk past every row already sent, each time.
+        oldest = (
+            select(OutboxEmail.id)
+            .where(OutboxEmail.status == status, OutboxEmail.next_attempt_at <= now)
+            .order_by(OutboxEmail.next_attempt_at)
+            .limit(size - len(ids))
+            .with_for_update(skip_locked=True)
         )
+        ids += session.scalars(
+            update(OutboxEmail)
+            .where(OutboxEmail.id.in_(oldest.scalar_subquery()))
+            .values(next_attempt_at=lease_until)
+            .returning(OutboxEmail.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+    rows = []
+    if ids:
+        rows = session.execute(
+            select(OutboxEmail, Invitation)
+            .outerjoin(Invitation, Invitation.id == OutboxEmail.invitation_id)
+            .where(OutboxEmail.id.in_(ids))
+            .order_by(OutboxEmail.id)
+        ).all()
+    session.commit()
+    return [Claim(email, invitation, lease_until) for email, invitation in rows]
 
-    def close(self) -> None:
-        """End the claim's transaction (rolling back whatever was not committed)."""
-        self.session.close()
-        if self.on_close is not None:
-            self.on_close()
 
-    def release(self) -> None:
-        """Give the row back untouched."""
-        self.session.rollback()
-        self.close()
+def release(claims: list[Claim]) -> None:
+    """Give unsent claims back at once (instead of when their lease ends)."""
+    if not claims:
+        return
+    with db.engine.begin() as connection:
+        for lease_until in {c.lease_until for c in claims}:
+            connection.execute(
+                update(OutboxEmail)
+                .where(
+                    OutboxEmail.id.in_([c.email_id for c in claims if c.lease_until == lease_until])
+                )
+                .where(OutboxEmail.next_attempt_at == lease_until)
+                .values(next_attempt_at=utcnow())
+            )
 
 
 def _not_linkable(invitation: Invitation | None, now: datetime) -> str | None:
@@ -109,7 +130,7 @@ def prepare(claim: Claim, now: datetime) -> None:
         # A resend since queueing moved the date: say the one the link really has.
         context["expires_at"] = link_to.expires_at.isoformat()
     try:
-        rendered = render_email(
+        rendered = render_merged(
             email.kind, locale=email.locale, context=context, invitation=link_to
         )
         claim.message = build_message(email, rendered)
@@ -121,7 +142,7 @@ def prepare(claim: Claim, now: datetime) -> None:
 
 
 class Preparer(threading.Thread):
-    """Claims and renders due emails one ahead of the sender, in its own app context."""
+    """Claims and renders due emails ahead of the sender, in its own app context."""
 
     def __init__(self, app: Flask, *, now: datetime | None, limit: int | None, stop=None):
         super().__init__(name="mail-prepare", daemon=True)
@@ -130,63 +151,12 @@ class Preparer(threading.Thread):
         self.limit = limit
         self.stop = stop
         self.halt = threading.Event()
-        self.ready: queue.Queue = queue.Queue(maxsize=1)
+        self.ready: queue.Queue = queue.Queue(maxsize=2)
         self.finished = False
-        self._busy: set[int] = set()
-        self._lock = threading.Lock()
-        self._connections: list[Connection] = []
-        self._idle_connections: queue.Queue = queue.Queue()
+        self._held: list[Claim] = []  # claimed, not yet handed over
 
     def _halted(self) -> bool:
         return self.halt.is_set() or (self.stop is not None and self.stop.is_set())
-
-    def _connection(self) -> Connection:
-        """A connection of this pass's own: checked out once, not pinged for every claim."""
-        try:
-            return self._idle_connections.get_nowait()
-        except queue.Empty:
-            connection = db.engine.connect()
-            self._connections.append(connection)
-            return connection
-
-    def _claim_next(self) -> Claim | None:
-        connection = self._connection()
-        session = Session(bind=connection, expire_on_commit=False)
-        with self._lock:
-            busy = list(self._busy)
-        now = self._now()
-
-        def oldest_due(status: DeliveryStatus):
-            query = select(OutboxEmail.id).where(
-                OutboxEmail.status == status, OutboxEmail.next_attempt_at <= now
-            )
-            if busy:  # on SQLite nothing is locked: skip what this worker already holds
-                query = query.where(OutboxEmail.id.not_in(busy))
-            query = query.order_by(OutboxEmail.next_attempt_at).limit(1)
-            return query.with_for_update(skip_locked=True).scalar_subquery()
-
-        # One status per subquery, so that the index on (status, next_attempt_at) yields the
-        # oldest due row at once: `status IN (...)`, a join or a sort would make the database
-        # walk past the rows already sent, or sort every due one, for each claim. Retries
-        # first: they have waited longest.
-        picked = func.coalesce(
-            oldest_due(DeliveryStatus.RETRYING), oldest_due(DeliveryStatus.QUEUED)
-        )
-        row = session.execute(
-            select(OutboxEmail, Invitation)
-            .outerjoin(Invitation, Invitation.id == OutboxEmail.invitation_id)
-            .where(OutboxEmail.id == picked)
-        ).first()
-        if row is None:
-            session.close()
-            self._idle_connections.put(connection)
-            return None
-        email, invitation = row
-        with self._lock:
-            self._busy.add(email.id)
-        return Claim(
-            session, email, invitation, on_close=lambda: self._idle_connections.put(connection)
-        )
 
     def _now(self) -> datetime:
         return self.now or utcnow()
@@ -200,24 +170,45 @@ class Preparer(threading.Thread):
                 continue
         return False
 
+    def _claims(self, session: Session):
+        """Claimed emails one by one, claiming more as they run out, while the lease is safe."""
+        config = current_app.config
+        lease = timedelta(seconds=config["MAIL_LEASE_SECONDS"])
+        # Never start a message the lease might not outlast (a slow server: timeouts).
+        margin = timedelta(seconds=3 * config["MAIL_TIMEOUT_SECONDS"])
+        made = 0
+        while not self._halted() and (self.limit is None or made < self.limit):
+            if not self._held:
+                now = self._now()
+                size = BATCH if self.limit is None else min(BATCH, self.limit - made)
+                self._held = claim_due(session, now=now, lease_until=now + lease, size=size)
+                if not self._held:
+                    return
+            if utcnow() + margin >= self._held[0].lease_until:
+                release(self._held)
+                self._held = []
+                continue
+            yield self._held.pop(0)
+            made += 1
+
     def run(self) -> None:
         end: object = None
         with self.app.app_context():
             try:
-                made = 0
-                while not self._halted() and (self.limit is None or made < self.limit):
-                    claim = self._claim_next()
-                    if claim is None:
-                        break
-                    prepare(claim, self._now())
-                    if not self._hand_over(claim):
-                        claim.release()
-                        break
-                    made += 1
+                with Session(db.engine, expire_on_commit=False) as session:
+                    for claim in self._claims(session):
+                        prepare(claim, self._now())
+                        if not self._hand_over(claim):
+                            self._held.insert(0, claim)
+                            break
             except Exception as exc:  # the sender re-raises it after cleaning up
                 end = exc
             finally:
-                db.session.remove()
+                try:
+                    release(self._held)
+                finally:
+                    self._held = []
+                    db.session.remove()
         self.ready.put(end)
 
     def next(self) -> Claim | None:
@@ -230,19 +221,16 @@ class Preparer(threading.Thread):
             return None
         return item
 
-    def done(self, claim: Claim) -> None:
-        with self._lock:
-            self._busy.discard(claim.email_id)
-
     def close(self) -> None:
         """Stop preparing and give back every claim not sent."""
         self.halt.set()
+        unsent = []
         while not self.finished:
             item = self.ready.get()
             if isinstance(item, Claim):
-                item.release()
+                unsent.append(item)
             else:
                 self.finished = True
         self.join()
-        for connection in self._connections:
-            connection.close()
+        with self.app.app_context():
+            release(unsent)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import binascii
-import secrets
+import random
 import smtplib
 import time
 from collections.abc import Callable
 from email.header import Header
 from email.utils import formataddr, formatdate, parseaddr
+from functools import lru_cache
 
 import flask_mail
 from flask import current_app
@@ -83,7 +84,12 @@ def close_connection(connection: Connection | None) -> None:
 
 
 def _sender(setting: str) -> tuple[str, str]:
-    name, address = parseaddr(str(current_app.config.get(setting) or ""))
+    return _parsed_sender(str(current_app.config.get(setting) or ""))
+
+
+@lru_cache(maxsize=16)
+def _parsed_sender(value: str) -> tuple[str, str]:
+    name, address = parseaddr(value)
     return header_text(name), address
 
 
@@ -116,6 +122,33 @@ class OutboxMessage(flask_mail.Message):
 
     _bytes: bytes | None = None
 
+    def __init__(
+        self,
+        *,
+        subject: str,
+        sender: tuple[str, str],
+        recipient: tuple[str, str],
+        reply_to: tuple[str, str] | None,
+        text: str,
+        html: str,
+        message_id: str,
+    ):
+        # Not Message.__init__: it looks up the host name (socket.getfqdn, a millisecond or
+        # more) for a Message-ID of its own, and turns a sender tuple into a string that it
+        # later re-parses, where a name like "Evil <x@evil.example>" becomes the address.
+        self.subject = subject
+        self.sender = sender
+        self.recipients = [recipient]
+        self.reply_to = reply_to
+        self.cc, self.bcc, self.attachments = [], [], []
+        self.body = text
+        self.alts = {"html": html}
+        self.msgId = message_id
+        self.date = time.time()
+        self.charset = None
+        self.extra_headers = None
+        self.mail_options, self.rcpt_options = [], []
+
     def as_bytes(self) -> bytes:
         if self._bytes is None:
             self._bytes = self._serialise()
@@ -125,7 +158,7 @@ class OutboxMessage(flask_mail.Message):
         subject = self.subject
         if not subject.isascii() or len(subject) > 900:
             subject = Header(subject, "utf-8").encode(linesep=CRLF)
-        boundary = f"=_outbox_{secrets.token_hex(12)}"  # "=" never occurs in quoted-printable
+        boundary = f"=_outbox_{random.getrandbits(96):024x}"  # "=" never occurs in quoted-printable
         headers = [
             f"From: {_address(*self.sender)}",
             f"To: {', '.join(_address(*r) for r in self.recipients)}",
@@ -167,19 +200,18 @@ def build_message(email: OutboxEmail, rendered: RenderedEmail) -> OutboxMessage:
         with force_locale(email.locale):
             from_name = _("%(sender)s via %(product)s", sender=person, product=product_name())
         reply_to = (context.get("sender_name"), context.get("sender_email"))
-    message = OutboxMessage(
-        subject=rendered.subject,
-        recipients=[(header_text(to_name), email.to_address)],
-        body=rendered.text,
-        html=rendered.html,
-        date=time.time(),
-    )
-    # Tuples, never "Name <address>" strings: Flask-Mail re-parses strings, and a name like
-    # "Evil <x@evil.example>" would then become the address.
-    message.sender = (header_text(from_name), from_address)
-    if reply_to and plain_address(reply_to[1]):
-        message.reply_to = (header_text(reply_to[0]), reply_to[1])
     # The same Message-ID on every attempt: a rare duplicate is one message to mail clients.
     domain = envelope_address.rpartition("@")[2] or "localhost"
-    message.msgId = f"<outbox.{email.id}.{int(email.created_at.timestamp())}@{domain}>"
-    return message
+    return OutboxMessage(
+        subject=rendered.subject,
+        sender=(header_text(from_name), from_address),
+        recipient=(header_text(to_name), email.to_address),
+        reply_to=(
+            (header_text(reply_to[0]), reply_to[1])
+            if reply_to and plain_address(reply_to[1])
+            else None
+        ),
+        text=rendered.text,
+        html=rendered.html,
+        message_id=f"<outbox.{email.id}.{int(email.created_at.timestamp())}@{domain}>",
+    )

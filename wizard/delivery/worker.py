@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from ..extensions import db
 from ..models import DeliveryStatus, OutboxEmail
 from ..models.types import utcnow
-from .claims import DUE, Claim, Preparer
+from .claims import DUE, Claim, Preparer, release
 from .reminders import queue_due_reminders
 from .rules import Outcome, classify_failure, retry_delay
 from .smtp import Connection, close_connection, open_connection, sender_address
@@ -55,14 +55,16 @@ class RecordFailed(Exception):
 
 
 class Recorder(threading.Thread):
-    """Commits each email's outcome while the next email's envelope is already on its way.
+    """Stores each email's outcome while the next email's envelope is already on its way.
 
-    One outcome at a time: `wait()` returns once the last one is committed, and the sender
-    calls it before it writes another message (and before it hands over another outcome).
+    One outcome at a time: `wait()` returns once the last one is stored, and the sender
+    calls it before it writes another message (and before it hands over another outcome),
+    so at most one sent message is ever without its record.
     """
 
-    def __init__(self):
+    def __init__(self, app: Flask):
         super().__init__(name="mail-record", daemon=True)
+        self.app = app
         self._inbox: queue.Queue = queue.Queue(maxsize=1)
         self._idle = threading.Event()
         self._idle.set()
@@ -79,36 +81,40 @@ class Recorder(threading.Thread):
             raise RecordFailed("could not store an email's outcome") from self._error
 
     def run(self) -> None:
-        while (item := self._inbox.get()) is not None:
-            claim, values = item
-            try:
-                self._store(claim, values)
-            except BaseException as exc:  # the sender raises it at its next wait()
-                logger.exception("Could not store the outcome of email %s", claim.email_id)
-                self._error = exc
-            finally:
-                claim.close()
-                self._idle.set()
+        with self.app.app_context(), db.engine.connect() as plain:
+            # One statement, one round trip: each UPDATE commits by itself.
+            connection = plain.execution_options(isolation_level="AUTOCOMMIT")
+            while (item := self._inbox.get()) is not None:
+                claim, values = item
+                try:
+                    self._store(connection, claim, values)
+                except BaseException as exc:  # the sender raises it at its next wait()
+                    logger.exception("Could not store the outcome of email %s", claim.email_id)
+                    self._error = exc
+                finally:
+                    self._idle.set()
 
     @staticmethod
-    def _store(claim: Claim, values: dict) -> None:
+    def _store(connection, claim: Claim, values: dict) -> None:
         # The message went out: storing that must not fail lightly, or it goes out again.
         # SQLite answers "database is locked" while the app writes a big batch: wait for it.
         for pause in (0.1, 0.5, 1, 2, 5, 10, None):
             try:
-                claim.session.execute(
+                stored = connection.execute(
                     update(OutboxEmail)
                     .where(OutboxEmail.id == claim.email_id)
+                    .where(OutboxEmail.next_attempt_at == claim.lease_until)
                     .values(**values)
-                    .execution_options(synchronize_session=False)
-                )
-                claim.session.commit()
-                return
+                ).rowcount
+                break
             except OperationalError as exc:
                 if pause is None or "locked" not in str(exc.orig):
                     raise
-                claim.session.rollback()
                 time.sleep(pause)
+        if not stored:  # cannot happen while leases outlast sends; say so if it does
+            logger.error(
+                "Email %s: its claim had ended before its outcome was stored", claim.email_id
+            )
 
     def close(self) -> None:
         self._inbox.put(None)
@@ -120,7 +126,7 @@ def _send(connection: Connection, claim: Claim, recorder: Recorder) -> Outcome:
     if connection.host is None:  # sending suppressed (MAIL_SUPPRESS_SEND)
         recorder.wait()
     try:
-        connection.send(claim.message, envelope_from=sender_address())
+        connection.send(claim.message, envelope_from=("", sender_address()))
     except RecordFailed:
         raise
     except Exception as exc:
@@ -155,7 +161,7 @@ def _outcome_values(claim: Claim, outcome: Outcome, now: datetime) -> dict:
         logger.warning(
             "%s email %s %s: %s",
             claim.email.kind,
-            claim.email.id,
+            claim.email_id,
             values["status"].value,
             values["last_error"],
         )
@@ -167,8 +173,9 @@ def deliver_due(
 ) -> PassReport:
     """One pass: queue due reminders, then send every due email over one connection."""
     report = PassReport(reminders=queue_due_reminders(now=now))
-    preparer = Preparer(current_app._get_current_object(), now=now, limit=limit, stop=stop)
-    recorder = Recorder()
+    app = current_app._get_current_object()
+    preparer = Preparer(app, now=now, limit=limit, stop=stop)
+    recorder = Recorder(app)
     preparer.start()
     recorder.start()
     connection = None
@@ -180,17 +187,6 @@ def deliver_due(
                 break
             outcome = claim.outcome
             if outcome is None:
-                if claim.needs_take:  # SQLite: one writer at a time, so no overlap
-                    recorder.wait()
-                    try:
-                        taken = claim.take()
-                    except OperationalError as exc:  # another worker holds the database
-                        report.stopped = f"database busy ({exc.orig})"
-                        break
-                    if not taken:  # another worker sent it
-                        claim.release()
-                        preparer.done(claim)
-                        continue
                 if connection is None:
                     try:
                         connection = open_connection()
@@ -203,7 +199,6 @@ def deliver_due(
                 outcome = _send(connection, claim, recorder)
             values = _outcome_values(claim, outcome, now or utcnow())
             recorder.submit(claim, values)
-            preparer.done(claim)
             claim = None
             report.sent += values["status"] == DeliveryStatus.SENT
             report.retrying += values["status"] == DeliveryStatus.RETRYING
@@ -213,10 +208,10 @@ def deliver_due(
                 connection = None
         recorder.wait()
     finally:
-        if claim is not None:
-            claim.release()
         recorder.close()
         preparer.close()
+        if claim is not None:
+            release([claim])
         close_connection(connection)
     if report.stopped:
         logger.warning("Delivery pass stopped early: %s", report.stopped)
