@@ -51,6 +51,7 @@ from .models import (
     WizardDraft,
 )
 from .models.types import utcnow
+from .quota import invitation_quota, lock_account
 from .seats import seat_count
 
 
@@ -255,7 +256,7 @@ class SendOutcome:
     batch_id: int | None = None
     already_sent: bool = False
     step: str | None = None
-    reason: str | None = None  # "incomplete", "too_many", "people_changed", "seats"
+    reason: str | None = None  # "incomplete", "too_many", "people_changed", "seats", "quota"
 
 
 def _reopen_people(draft: WizardDraft, people: list[Person], own_email: str) -> None:
@@ -292,6 +293,10 @@ def send_batch(
         _reopen_people(draft, people, inviter.email)
         db.session.commit()
         return SendOutcome(step="people", reason="people_changed")
+    lock_account(account.id)  # after the draft's lock, always in this order
+    if not invitation_quota(account.id, utcnow()).allows(len(people)):
+        db.session.rollback()
+        return SendOutcome(step="check", reason="quota")
     seats = seat_count(account)
     outlook = SeatOutlook(seats.purchased, seats.in_use, seats.pending, licensed_count(people))
     if not outlook.fits:

@@ -35,6 +35,7 @@ from .models import (
 from .models.types import utcnow
 from .outbox import queue_email
 from .paging import Page, paginate
+from .quota import Quota, invitation_quota, lock_account
 from .seats import SeatCount, seat_count
 
 PENDING = InvitationStatus.PENDING
@@ -61,6 +62,14 @@ class Refusal:
     # between the confirmation page and now.
     reason: str
     status: InvitationStatus | None = None
+
+
+class QuotaExceeded(Exception):
+    """Resending these would go past the account's invitations for the day; nothing done."""
+
+    def __init__(self, quota: Quota):
+        super().__init__(quota)
+        self.quota = quota
 
 
 @dataclass(frozen=True)
@@ -208,6 +217,11 @@ def resend_invitations(
     """Send the chosen invitations again: a new link (the old one dies), valid in full again."""
     now = now or utcnow()
     plan = plan_resend(account_id, ids, now)
+    lock_account(account_id)
+    quota = invitation_quota(account_id, now)
+    if not quota.allows(len(plan.allowed)):
+        db.session.rollback()
+        raise QuotaExceeded(quota)
     account = db.session.get(Account, account_id)
     inviters = _users_by_id({inv.invited_by_id for inv in plan.allowed})
     locales = dict(

@@ -29,6 +29,7 @@ from ..management import (
     ActionOutcome,
     ConcurrentChange,
     NotFound,
+    QuotaExceeded,
     invitation_history,
     parse_ids,
     plan_resend,
@@ -41,6 +42,7 @@ from ..management import (
 from ..models import Role
 from ..models.types import utcnow
 from ..pending_list import PendingFilter, export_rows, pending_list
+from ..quota import invitation_quota
 
 bp = Blueprint("pending", __name__, url_prefix="/users/pending")
 
@@ -325,10 +327,14 @@ def confirm_action():
     if not ids:
         flash(_("Select at least one invitation first, then choose what to do."), "warning")
         return redirect(back)
+    status = 200
     try:
         if form.validate_on_submit():
-            _flash_outcome(action, act(current_user.account_id, current_user.id, ids))
-            return redirect(back)
+            try:
+                _flash_outcome(action, act(current_user.account_id, current_user.id, ids))
+                return redirect(back)
+            except QuotaExceeded:
+                status = 429  # the page below says how many are left today, and when more
         chosen = plan(current_user.account_id, ids)
     except NotFound:
         abort(404)
@@ -341,7 +347,13 @@ def confirm_action():
             "error",
         )
         return redirect(back)
-    return render_template(f"pending/confirm_{action}.html", form=form, plan=chosen, back=back)
+    quota = invitation_quota(current_user.account_id, utcnow()) if action == "resend" else None
+    return (
+        render_template(
+            f"pending/confirm_{action}.html", form=form, plan=chosen, back=back, quota=quota
+        ),
+        status,
+    )
 
 
 def _flash_outcome(action: str, outcome: ActionOutcome) -> None:

@@ -17,6 +17,7 @@ from ..impact import seat_bar
 from ..mailer import render_email
 from ..models import WizardDraft
 from ..models.types import utcnow
+from ..quota import invitation_quota
 from ..scoping import get_scoped_or_404
 from ..seats import seat_count
 from ..wizard_forms import (
@@ -374,6 +375,7 @@ def check(draft: WizardDraft):
         overrides=len(drafts.answers(draft.data, "licenses").get("overrides", {})),
         email=_invitation_preview(review.people[0]),
         expires_at=utcnow() + _valid_for(),
+        quota=invitation_quota(current_user.account_id, utcnow()),
     )
 
 
@@ -422,6 +424,8 @@ def send(draft_id: int):
     )
     if outcome.batch_id is not None:
         return redirect(flask_url_for("wizard.sent", draft_id=draft.id))
+    if outcome.reason == "quota":  # the check page says how many are left and when
+        return check(draft_id=draft.id), 429
     flash(_not_sent_message(outcome.reason), "warning")
     return redirect(step_url(draft, outcome.step or "people"))
 

@@ -1,0 +1,117 @@
+"""The daily invitation quota: a generous cap per account per 24 hours, counted from what was
+really sent, said before Send is pressed, and enforced on the server with nothing lost."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from tests.helpers import submit, text_of
+from tests.pending.factories import account_id, make_invitation
+from tests.wizard.flow import draft_of, send, to_check
+from wizard.extensions import db
+from wizard.models import AuditEvent, Invitation, OutboxEmail
+from wizard.models.types import utcnow
+
+PEOPLE = "ana.pro@acme.example\nben.pro@acme.example\ngus@acme.example"
+
+
+def sent_earlier(app, count: int, *, ago: timedelta = timedelta(hours=2), account="Acme Corp"):
+    """`count` invitations sent `ago` (the audit trail is what the quota counts)."""
+    with app.app_context():
+        now = utcnow()
+        db.session.add_all(
+            AuditEvent(
+                action="invited",
+                account_id=account_id(account),
+                actor_id=None,
+                subject_email=f"earlier{n}@elsewhere.example",
+                created_at=now - ago,
+            )
+            for n in range(count)
+        )
+        db.session.commit()
+
+
+def counts(app) -> tuple[int, int]:
+    with app.app_context():
+        return (
+            db.session.scalar(select(func.count()).select_from(Invitation)),
+            db.session.scalar(select(func.count()).select_from(OutboxEmail)),
+        )
+
+
+def test_within_the_quota_the_batch_is_sent(app, auth, client):
+    app.config["INVITATIONS_PER_DAY"] = 5
+    sent_earlier(app, 2)
+    auth.sign_in()
+    base = to_check(client, PEOPLE)
+    assert 'id="send"' in client.get(f"{base}/check").get_data(as_text=True)
+    assert send(client, base).location.endswith("/sent")
+    assert counts(app)[0] == 3
+
+
+def test_a_batch_over_the_quota_is_explained_before_send_and_refused_with_nothing_lost(
+    app, auth, client
+):
+    app.config["INVITATIONS_PER_DAY"] = 5
+    sent_earlier(app, 3)
+    auth.sign_in()
+    base = to_check(client, PEOPLE)
+
+    page = client.get(f"{base}/check")
+    text = text_of(page)
+    assert 'id="send"' not in page.get_data(as_text=True)
+    assert "More invitations than this account can send today" in text
+    assert "at most 5 invitations in 24 hours" in text
+    assert "sent 3 in the last 24 hours, so 2 more can go out now; this batch has 3" in text
+    assert "Room for more opens from" in text
+    assert f'href="{base}/people"' in page.get_data(as_text=True)
+
+    # Pressing Send anyway (an old tab, a crafted request): a clear page, status 429.
+    before = counts(app)
+    refused = send(client, base)
+    assert refused.status_code == 429
+    assert "More invitations than this account can send today" in text_of(refused)
+    assert counts(app) == before
+    draft = draft_of(app, base)
+    assert draft.sent_batch_id is None
+    assert len(draft.data["people"]["people"]) == 3  # every answer is kept
+
+
+def test_sends_older_than_a_day_no_longer_count(app, auth, client):
+    app.config["INVITATIONS_PER_DAY"] = 3
+    sent_earlier(app, 3, ago=timedelta(hours=24, minutes=5))
+    sent_earlier(app, 3, account="Globex")  # another business's sends are its own
+    auth.sign_in()
+    base = to_check(client, PEOPLE)
+    assert send(client, base).location.endswith("/sent")
+
+
+def test_a_resend_over_the_quota_says_so_with_a_429_and_changes_nothing(app, auth, client):
+    app.config["INVITATIONS_PER_DAY"] = 2
+    ids = [make_invitation(app, f"late{n}@acme.example") for n in range(3)]
+    auth.sign_in()
+    query = "&".join(f"ids={i}" for i in ids)
+    page = client.get(f"/users/pending/resend?{query}")
+    assert "so 2 more can go out now; you chose 3" in text_of(page)
+    assert 'id="confirm"' not in page.get_data(as_text=True)
+    with app.app_context():
+        before = sorted(db.session.execute(select(Invitation.id, Invitation.token_hash)).all())
+    refused = submit(client, "/users/pending/resend",
+                     {"ids": ",".join(map(str, ids)), "back": "/users/pending/"},
+                     page=f"/users/pending/resend?{query}")
+    assert refused.status_code == 429
+    assert "More invitations than this account can send today" in text_of(refused)
+    with app.app_context():
+        after = sorted(db.session.execute(select(Invitation.id, Invitation.token_hash)).all())
+        assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 0
+    assert after == before
+    # Two of them fit, and count from then on.
+    ok = submit(client, "/users/pending/resend",
+                {"ids": f"{ids[0]},{ids[1]}", "back": "/users/pending/"},
+                page=f"/users/pending/resend?ids={ids[0]}&ids={ids[1]}")
+    assert ok.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "resent")
+        ) == 2

@@ -1,0 +1,57 @@
+"""The daily invitation quota: how many invitations one account may send in 24 hours.
+
+A generous limit (INVITATIONS_PER_DAY, 20,000 by default: two of the largest batches) that
+an honest owner never meets, but that caps what a stolen session or a runaway script can do
+to the people on the other end and to the sender's reputation. It is counted from the audit
+trail (every invitation sent or resent is an "invited" or "resent" event), so it holds across
+processes and restarts, and the wizard can say how many are left before anyone presses Send.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import Account, AuditEvent
+
+WINDOW = timedelta(hours=24)
+COUNTED = ("invited", "resent")
+
+
+@dataclass(frozen=True)
+class Quota:
+    limit: int
+    used: int
+    oldest_counted: datetime | None  # the earliest send still inside the window
+
+    @property
+    def remaining(self) -> int:
+        return max(self.limit - self.used, 0)
+
+    def allows(self, count: int) -> bool:
+        return count <= self.remaining
+
+    @property
+    def frees_up_at(self) -> datetime | None:
+        """When the earliest counted send leaves the window, and room starts to grow again."""
+        return self.oldest_counted + WINDOW if self.oldest_counted else None
+
+
+def invitation_quota(account_id: int, now: datetime) -> Quota:
+    """How many invitations the account has sent in the last 24 hours, and may still send."""
+    used, oldest = db.session.execute(
+        select(func.count(), func.min(AuditEvent.created_at)).where(
+            AuditEvent.account_id == account_id,
+            AuditEvent.created_at > now - WINDOW,
+            AuditEvent.action.in_(COUNTED),
+        )
+    ).one()
+    return Quota(current_app.config["INVITATIONS_PER_DAY"], used, oldest)
+
+
+def lock_account(account_id: int) -> None:
+    """Serialise sending per account (PostgreSQL), so two tabs sending at the same moment
+    cannot both use the last of the quota or of the free licenses. SQLite has one writer."""
+    db.session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
