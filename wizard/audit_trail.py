@@ -51,6 +51,7 @@ def action_labels() -> dict[str, str]:
         "license_removed": _("License removed"),
         "reminders_turned_on": _("Automatic reminders turned on"),
         "reminders_turned_off": _("Automatic reminders turned off"),
+        "password_changed": _("Password changed"),
     }
 
 

@@ -10,11 +10,13 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     # Werkzeug's scrypt at n=2**17, r=8, p=1: about half a second per check here, on purpose.
-    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # nosec B105: a method name, not a password
 
     # Invitations
     INVITATION_VALID_DAYS = 30
     MAX_BATCH_SIZE = 9999
+    # Invitations (sent and resent) one account may send in any 24 hours (wizard/quota.py).
+    INVITATIONS_PER_DAY = 20000
     MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     # A little more than the biggest upload, so the upload form can say what was wrong.
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
@@ -47,6 +49,8 @@ class Defaults:
     SIGN_IN_LIMIT_PER_IP = "30 per 5 minutes"
     SIGN_IN_LIMIT_PER_ADDRESS = "10 per 15 minutes"
     INVITATION_LINK_LIMIT_PER_IP = "60 per minute"
+    # Wrong current passwords on the change-password page, per person.
+    PASSWORD_CHANGE_LIMIT = "10 per hour"  # nosec B105: a rate, not a password
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

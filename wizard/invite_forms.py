@@ -6,8 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from .forms import StripWhitespaceForm, email_field
-
-MIN_PASSWORD_LENGTH = 8
+from .passwords import NewPassword
 
 
 class CreateAccountForm(StripWhitespaceForm):
@@ -25,12 +24,7 @@ class CreateAccountForm(StripWhitespaceForm):
         _l("Choose a password"),
         validators=[
             InputRequired(message=_l("Choose a password")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                message=_l("Use at least %(min)d characters for your password",
-                           min=MIN_PASSWORD_LENGTH),
-            ),
-            Length(max=128, message=_l("Passwords are at most 128 characters long")),
+            NewPassword(),
         ],
         render_kw={"autocomplete": "new-password"},
     )

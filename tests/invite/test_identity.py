@@ -1,5 +1,6 @@
 """Who may accept: the invited address, case-insensitively; anyone else is told whose it is."""
 
+import pytest
 from sqlalchemy import update
 
 from tests.helpers import h1_of, submit, text_of
@@ -115,3 +116,26 @@ def test_creating_an_account_for_an_address_that_has_one_is_refused(app, client,
     assert "There is already an account for this address. Sign in to continue." in text_of(response)
     with app.app_context():
         assert snapshot(ana_link) == before
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("qwertyuiop", "This is one of the most common passwords"),
+        ("Password1", "This is one of the most common passwords"),
+        ("gus@acme.example", "Do not use your email address as your password"),
+        ("x" * 129, "Passwords are at most 128 characters long"),
+    ],
+)
+def test_a_new_account_refuses_common_passwords_and_the_address_itself(
+    app, client, gus_link, password, message
+):
+    response = submit(client, f"/invitation/{gus_link}/create-account",
+                      {"name": "Gus Newman", "password": password},
+                      page=f"/invitation/{gus_link}")
+    assert response.status_code == 200
+    assert message in text_of(response)
+    assert 'value="Gus Newman"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(User).where(User.email == "gus@acme.example")) is None
+        assert invitation_for(gus_link).status == InvitationStatus.PENDING

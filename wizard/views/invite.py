@@ -81,9 +81,12 @@ def show(token: str):
 @bp.route("/<token>/create-account", methods=["POST"])
 @keeps_input_on_csrf_error
 def create_account(token: str):
+    page = _page(token)
     form = CreateAccountForm()
+    if page.link.invitation is not None:
+        form.account_email = page.link.invitation.email
     if current_user.is_authenticated or not form.validate_on_submit():
-        return _render(_page(token), token, form=form)
+        return _render(page, token, form=form)
     result = svc.accept_with_new_account(
         token,
         name=form.name.data,
