@@ -20,7 +20,7 @@ from .models import (
 from .models.types import utcnow
 from .passwords import hash_password
 
-DEMO_PASSWORD = "correct-horse-battery"
+DEMO_PASSWORD = "correct-horse-battery"  # nosec B105: the documented demo password
 
 
 @dataclass(frozen=True)
