@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wizard
 
-.PHONY: run test lint setup translations extract screenshots clean bench
+.PHONY: run test lint audit setup translations extract screenshots clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,12 @@ run: setup
 ## Set up and run the whole test suite (SQLite and PostgreSQL)
 test: $(VENV)/.installed-test translations
 	$(BIN)/ruff check wizard tests
+	BIN=$(BIN) .ci/audit
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## bandit on the code, pip-audit on the dependencies (.ci/audit says what it could check)
+audit: $(VENV)/.installed-test
+	BIN=$(BIN) .ci/audit
 
 ## Regenerate docs/screenshots/ (the README's pictures) by running the browser journeys
 screenshots: $(VENV)/.installed-test translations

@@ -10,7 +10,8 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     # Werkzeug's scrypt at n=2**17, r=8, p=1: about half a second per check here, on purpose.
-    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # nosec B105: a method name, not a password
+    # A method name, not a password.
+    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # nosec B105
 
     # Invitations
     INVITATION_VALID_DAYS = 30
@@ -50,7 +51,8 @@ class Defaults:
     SIGN_IN_LIMIT_PER_ADDRESS = "10 per 15 minutes"
     INVITATION_LINK_LIMIT_PER_IP = "60 per minute"
     # Wrong current passwords on the change-password page, per person.
-    PASSWORD_CHANGE_LIMIT = "10 per hour"  # nosec B105: a rate, not a password
+    # A rate, not a password.
+    PASSWORD_CHANGE_LIMIT = "10 per hour"  # nosec B105
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

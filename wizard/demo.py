@@ -20,7 +20,8 @@ from .models import (
 from .models.types import utcnow
 from .passwords import hash_password
 
-DEMO_PASSWORD = "correct-horse-battery"  # nosec B105: the documented demo password
+# The documented demo password.
+DEMO_PASSWORD = "correct-horse-battery"  # nosec B105
 
 
 @dataclass(frozen=True)

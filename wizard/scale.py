@@ -87,7 +87,8 @@ def seed_scale(
     now = now or utcnow()
     if db.session.scalar(select(Account.id).where(Account.name == SCALE_ACCOUNT)):
         return None
-    rng = random.Random(2026)  # nosec B311: made-up benchmark data, not secrets
+    # Made-up benchmark data, not secrets.
+    rng = random.Random(2026)  # nosec B311
     account = Account(
         kind=AccountKind.BUSINESS, name=SCALE_ACCOUNT, license_seats=members // 4 + 500
     )

@@ -239,7 +239,8 @@ def run_worker(*, loop: bool, stop: threading.Event, interval: float | None = No
         unreachable = bool(report.stopped) and report.stopped != "asked to stop"
         failures = failures + 1 if unreachable else 0
         pause = interval * 2 ** min(failures, 6) if failures else interval
-        jitter = 0.75 + random.random() / 4  # nosec B311: spreads retries, not a secret
+        # Jitter spreads the retries out; it is not a secret.
+        jitter = 0.75 + random.random() / 4  # nosec B311
         stop.wait(min(pause, 300) * jitter if failures else pause)
     return None
 
