@@ -154,6 +154,24 @@ def main() -> None:
     print(f"\nmake bench took {total / 60:.1f} minutes; written to docs/benchmarks.md")
 
 
+def neighbours(header: str) -> str:
+    """What the load average at the start says about the run's absolute figures."""
+    cores = header.split("nproc`): ")[1].split(";")[0]
+    load = float(header.split("load average at the start: ")[1].split(" ")[0])
+    if load < 1.0:
+        return (
+            f"The machine ({cores} cores) was quiet when this run started (load average "
+            f"{load:.1f}). Every benchmark still measures its floor in the same run, and the "
+            "ratio to the floor is the figure to judge."
+        )
+    return (
+        f"**This machine is shared**: other work was running when this run started (load "
+        f"average {load:.1f} on {cores} cores). Absolute times are inflated by the neighbours; "
+        "every benchmark therefore measures its floor in the same run, and the ratio to the "
+        "floor is the figure to judge."
+    )
+
+
 def write(
     header: str, sections: dict[str, str], timings: dict[str, float], total: float, args
 ) -> None:
@@ -165,10 +183,7 @@ Made by `make bench` (`bench/run.py`), which took {total / 60:.1f} minutes this 
 {timings.get("pages", 0):.0f} s, guide {timings.get("guide", 0):.0f} s). Each script also runs
 on its own: see its docstring.
 
-**This machine is shared**: other engineers were running test suites and browsers during the
-run (see the load average below, on {header.split("nproc`): ")[1].split(";")[0]} cores).
-Absolute times are inflated by the neighbours; every benchmark therefore measures its floor
-in the same run, and the ratio to the floor is the figure to judge.
+{neighbours(header)}
 
 {header}
 
