@@ -62,31 +62,33 @@ def paginate(
 
     `count`, when given, is a cheaper query with the same rows (without joins that only add
     columns); `total`, when the caller knows it already, saves the count; `count_in_page`
-    counts with COUNT(*) OVER () in the page's own statement, so a filter that reads every
-    row (a search) reads them once instead of twice. `scalars` gives the first column of
-    each row instead of the row.
+    counts with COUNT(*) OVER () in the page's own statement when `total` is not given, so a
+    filter that reads every row (a search) reads them once instead of twice. `scalars` gives
+    the first column of each row instead of the row.
     """
     counted = (count if count is not None else query).order_by(None).subquery()
 
     def count_all() -> int:
         return db.session.scalar(select(func.count()).select_from(counted)) or 0
 
-    def fetch(page: int) -> list:
+    def fetch(page: int, counting: bool = False) -> list:
         statement = query.limit(per_page).offset((page - 1) * per_page)
-        if count_in_page:
+        if counting:
+            # COUNT(*) OVER () reads every matching row before LIMIT can stop early: only
+            # worth it when the total is not known yet.
             statement = statement.add_columns(func.count().over())
         return db.session.execute(statement).all()
 
     if count_in_page and total is None:
         number = max(number or 1, 1)
-        rows = fetch(number)
+        rows = fetch(number, counting=True)
         if rows:
             total = rows[0][-1]
         else:  # nothing matches, or a page past the end (an old link): count, then go there
             total = count_all() if number > 1 else 0
             if total:
                 number = clamp_page(number, total, per_page)
-                rows = fetch(number)
+                rows = fetch(number, counting=True)
         rows = [row[:-1] for row in rows]
     else:
         if total is None:

@@ -177,8 +177,10 @@ def _ordered(query: Select, f: PendingFilter) -> Select:
 def status_counts(account_id: int, now: datetime) -> dict[str, int]:
     """How many invitations the account has in each effective status, and "all".
 
-    Two counts rather than one pass over every row: per stored status from the (account,
-    status) index alone, then the pending ones past their date, which only reads those.
+    Two counts, each from an index alone: per stored status, then the pending ones still
+    within their date (account, status, expires_at), which reads only those. Invitations
+    still valid are bounded by the validity period; the ones past their date pile up with
+    the years, so those are what is left over, not what is counted.
     """
     by_status = db.session.execute(
         select(Invitation.status, func.count())
@@ -189,15 +191,16 @@ def status_counts(account_id: int, now: datetime) -> dict[str, int]:
     for status, number in by_status:
         counts[status.value] += number
     if counts["pending"]:
-        past_expiry = db.session.scalar(
+        valid = db.session.scalar(
             select(func.count()).where(
                 Invitation.account_id == account_id,
                 Invitation.status == InvitationStatus.PENDING,
-                Invitation.expires_at <= now,
+                Invitation.expires_at > now,
             )
         )
-        counts["pending"] -= past_expiry or 0
-        counts["expired"] += past_expiry or 0
+        past_expiry = counts["pending"] - (valid or 0)
+        counts["pending"] -= past_expiry
+        counts["expired"] += past_expiry
     counts["all"] = sum(counts[s] for s in STATUSES)
     return counts
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -77,6 +77,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="users", lazy="joined")
+
+    # Seats in use: the account's Licensed members, counted from the index alone.
+    __table_args__ = (Index("ix_user_account_account_type", "account_id", "user_type"),)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -93,6 +93,10 @@ class Invitation(db.Model):
         ),
         Index("ix_invitation_account_status", "account_id", "status", "created_at"),
         Index("ix_invitation_account_email", "account_id", "email"),
+        # Counts from the index alone: the Pending tab's pending ones still within their date
+        # (expired = pending - these), and the seats pending Licensed invitations hold.
+        Index("ix_invitation_account_status_expiry", "account_id", "status", "expires_at"),
+        Index("ix_invitation_seats", "account_id", "status", "user_type", "expires_at"),
     )
 
     def effective_status(self, now: datetime) -> InvitationStatus:

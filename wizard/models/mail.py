@@ -41,4 +41,9 @@ class OutboxEmail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # The Pending tab's "emails waiting to go out" of one account, and its batches'
+        # progress, from the index alone.
+        Index("ix_outbox_account_status", "account_id", "status", "kind", "invitation_id"),
+    )
