@@ -17,11 +17,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import tokens
 from .addresses import Entry, check_batch
+from .bulk import among, insert_rows
 from .drafts import (
     Pagination,
     Person,
@@ -72,7 +73,9 @@ def _lock(draft_id: int, account_id: int) -> WizardDraft:
 
 def _locales(emails: list[str], default: str) -> dict[str, str]:
     """Each address's language: their own if they have an account, else the business's."""
-    known = db.session.execute(select(User.email, User.locale).where(User.email.in_(emails))).all()
+    known = db.session.execute(
+        select(User.email, User.locale).where(among(User.email, emails))
+    ).all()
     chosen = {email: locale for email, locale in known if locale}
     return {email: chosen.get(email, default) for email in emails}
 
@@ -175,8 +178,8 @@ def contact_people(
     }
     if how == "app" and waiting:
         locales = _locales([p.email for p in waiting], account.default_locale)
-        db.session.execute(
-            insert(OutboxEmail.__table__),
+        insert_rows(
+            OutboxEmail.__table__,
             [
                 {
                     "kind": "heads_up",
@@ -199,8 +202,8 @@ def contact_people(
             ],
         )
     if waiting:
-        db.session.execute(
-            insert(AuditEvent.__table__),
+        insert_rows(
+            AuditEvent.__table__,
             _audit_rows(
                 "contacted",
                 account_id,
@@ -354,7 +357,7 @@ def _create_invitations(batch, people: list[Person], *, account, inviter, now, e
             Invitation.account_id == account_id,
             Invitation.status == InvitationStatus.PENDING,
             Invitation.expires_at <= now,
-            Invitation.email.in_(emails),
+            among(Invitation.email, emails),
         )
         .values(status=InvitationStatus.EXPIRED)
         .execution_options(synchronize_session=False)
@@ -379,9 +382,9 @@ def _create_invitations(batch, people: list[Person], *, account, inviter, now, e
                 "contacted_at": parse_time(person.contacted_at),
             }
         )
-    # No RETURNING: in parameter order it makes SQLite insert one row per statement. The
-    # addresses of a batch are unique, so one SELECT maps them to their new ids instead.
-    db.session.execute(insert(Invitation.__table__), rows)
+    # Bulk rows, no RETURNING (in parameter order it makes SQLite insert one row per
+    # statement): the addresses of a batch are unique, so one SELECT maps them to their ids.
+    insert_rows(Invitation.__table__, rows)
     id_of = dict(
         db.session.execute(
             select(Invitation.email, Invitation.id).where(Invitation.batch_id == batch_id)
@@ -390,8 +393,8 @@ def _create_invitations(batch, people: list[Person], *, account, inviter, now, e
     ids = [id_of[person.email] for person in people]
     locales = _locales(emails, account.default_locale)
     from_whom = _from_whom(account, inviter, expires_at)  # the same for everyone: once
-    db.session.execute(
-        insert(OutboxEmail.__table__),
+    insert_rows(
+        OutboxEmail.__table__,
         [
             {
                 "kind": "invitation",
@@ -412,8 +415,8 @@ def _create_invitations(batch, people: list[Person], *, account, inviter, now, e
             for person, invitation_id in zip(people, ids, strict=True)
         ],
     )
-    db.session.execute(
-        insert(AuditEvent.__table__),
+    insert_rows(
+        AuditEvent.__table__,
         _audit_rows(
             "invited",
             account_id,

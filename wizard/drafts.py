@@ -34,6 +34,7 @@ from .addresses import (
     domain_of,
     parse_text,
 )
+from .bulk import among
 from .extensions import db
 from .impact import (
     CurrentPlan,
@@ -216,14 +217,14 @@ def conflicts(account_id: int, emails: set[str]) -> tuple[set[str], set[str]]:
     MAX_BATCH_SIZE, well below the bind-parameter limits of SQLite and PostgreSQL).
     """
     members = db.session.scalars(
-        select(User.email).where(User.account_id == account_id, User.email.in_(emails))
+        select(User.email).where(User.account_id == account_id, among(User.email, emails))
     )
     pending = db.session.scalars(
         select(Invitation.email).where(
             Invitation.account_id == account_id,
             Invitation.status == InvitationStatus.PENDING,
             Invitation.expires_at > utcnow(),
-            Invitation.email.in_(emails),
+            among(Invitation.email, emails),
         )
     )
     return set(members), set(pending)
@@ -357,7 +358,7 @@ def current_plans(account_id: int, emails: list[str]) -> dict[str, CurrentPlan]:
         select(User.email, Account.kind, Subscription.plan, Subscription.cancelled_at)
         .join(Account, User.account_id == Account.id)
         .outerjoin(Subscription, Subscription.account_id == Account.id)
-        .where(User.email.in_(visible))
+        .where(among(User.email, visible))
     ).all()
     known = {}
     for email, kind, plan, cancelled_at in rows:
