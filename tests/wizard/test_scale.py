@@ -25,16 +25,16 @@ def test_a_batch_of_9999_people_goes_through_every_step_and_is_sent(app, auth, c
 
     response = post("people", addresses=people(9999, "bulk"), default_type="basic", check="1")
     assert response.location == f"{base}/heads-up"
-    assert "Mark 9999 people as contacted" in text_of(client.get(f"{base}/heads-up"))
+    assert "Mark 9,999 people as contacted" in text_of(client.get(f"{base}/heads-up"))
     response = post("heads-up", mark="1", subject="Hello {name}", body="From {business}")
     assert response.location == f"{base}/licenses"
     licenses = client.get(f"{base}/licenses")
-    assert "9999 people in this batch: 0 Licensed, 9999 Basic." in text_of(licenses)
+    assert "9,999 people in this batch: 0 Licensed, 9,999 Basic." in text_of(licenses)
     assert "Showing 9,951 to 9,999 of 9,999" in text_of(client.get(f"{base}/licenses?page=200"))
     assert post("licenses", confirm="1").location == f"{base}/check"
-    assert "Send 9999 invitations" in text_of(client.get(f"{base}/check"))
+    assert "Send 9,999 invitations" in text_of(client.get(f"{base}/check"))
     sent = client.get(post("send").location)
-    assert "9999 invitations are on their way" in text_of(sent)
+    assert "9,999 invitations are on their way" in text_of(sent)
     with app.app_context():
         assert db.session.scalar(select(func.count(Invitation.id))) == 9999
         assert db.session.scalar(select(func.count(OutboxEmail.id))) == 9999
