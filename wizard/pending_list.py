@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
 from .extensions import db
@@ -253,14 +253,20 @@ def sending_progress(account_id: int, now: datetime) -> Sending:
     ).all()
     if not recent:
         return Sending(waiting, [])
+    # From the account's unsent emails (the outbox's (account, status, kind) index alone) to
+    # their invitations by primary key: only the emails not sent are read, not every
+    # invitation of the batches. "+ 0" keeps SQLite from walking the batches' invitations
+    # and looking each one up in the outbox instead (twice as slow at 10,000 a batch).
     unsent = db.session.execute(
         select(Invitation.batch_id, OutboxEmail.status, func.count())
-        .join(OutboxEmail, OutboxEmail.invitation_id == Invitation.id)
+        .select_from(OutboxEmail)
+        .join(Invitation, OutboxEmail.invitation_id + literal_column("0") == Invitation.id)
         .where(
-            Invitation.account_id == account_id,
-            Invitation.batch_id.in_([b.id for b in recent]),
+            OutboxEmail.account_id == account_id,
             OutboxEmail.kind == "invitation",
             OutboxEmail.status.in_((*WAITING, DeliveryStatus.FAILED)),
+            Invitation.account_id == account_id,
+            Invitation.batch_id.in_([b.id for b in recent]),
         )
         .group_by(Invitation.batch_id, OutboxEmail.status)
     ).all()

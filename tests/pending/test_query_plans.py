@@ -122,4 +122,4 @@ def test_seats_on_the_users_page_and_the_wizard_come_from_indexes(app, auth, cli
         pending = the(statements, "count(invitation.id)", "invitation.user_type")
         assert "ix_invitation_seats" in plan(app, *pending)
         in_use = the(statements, "count(user_account.id)", "user_account.user_type")
-        assert "ix_user_account_account_type" in plan(app, *in_use)
+        assert "ix_user_account_members" in plan(app, *in_use)

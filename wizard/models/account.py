@@ -78,8 +78,11 @@ class User(UserMixin, db.Model):
 
     account: Mapped[Account] = relationship(back_populates="users", lazy="joined")
 
-    # Seats in use: the account's Licensed members, counted from the index alone.
-    __table_args__ = (Index("ix_user_account_account_type", "account_id", "user_type"),)
+    # From the index alone: the seats in use (the account's Licensed members), and the Users
+    # page's sort by role and name (or email) of every member, before 50 are loaded.
+    __table_args__ = (
+        Index("ix_user_account_members", "account_id", "user_type", "role", "name", "email"),
+    )
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

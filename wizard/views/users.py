@@ -23,9 +23,23 @@ from ..seats import seat_count
 bp = Blueprint("users", __name__, url_prefix="/users")
 
 
+def member_text() -> dict:
+    """The words every row of the members table repeats, translated once per page rather
+    than once per row; the placeholders are filled in by the template (`|format`)."""
+    return {
+        "roles": {"owner": _("Owner"), "admin": _("Admin"), "member": _("Member")},
+        "user_types": {"basic": _("Basic"), "licensed": _("Licensed")},
+        "take_back": _("Take back license"),
+        "take_back_from": _("from %(name)s"),
+        "give": _("Give a license"),
+        "give_to": _("to %(name)s"),
+        "none": _("No free license"),
+    }
+
+
 @bp.context_processor
 def users_helpers():
-    return {"number": format_decimal}
+    return {"number": format_decimal, "member_text": member_text}
 
 
 class MemberSearchForm(StripWhitespaceForm):

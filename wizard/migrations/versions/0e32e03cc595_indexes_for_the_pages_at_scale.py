@@ -1,4 +1,4 @@
-"""Indexes for the pages at scale: counts per status, seats, emails waiting per account
+"""Indexes for the pages at scale: counts per status, seats, emails waiting, members by name
 
 Revision ID: 0e32e03cc595
 Revises: 340d5061de25
@@ -24,12 +24,12 @@ def upgrade():
         batch_op.create_index('ix_outbox_account_status', ['account_id', 'status', 'kind', 'invitation_id'], unique=False)
 
     with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.create_index('ix_user_account_account_type', ['account_id', 'user_type'], unique=False)
+        batch_op.create_index('ix_user_account_members', ['account_id', 'user_type', 'role', 'name', 'email'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_index('ix_user_account_account_type')
+        batch_op.drop_index('ix_user_account_members')
 
     with op.batch_alter_table('outbox_email', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_account_status')
