@@ -20,6 +20,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import flask_mail
 from flask import Flask, current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ from ..extensions import db
 from ..models import DeliveryStatus, Invitation, InvitationStatus, OutboxEmail
 from ..models.types import utcnow
 from .merge import render_merged
-from .rules import Outcome, plain_address
+from .rules import Outcome, classify_failure, plain_address
 from .smtp import LINK_KINDS, OutboxMessage, build_message
 
 logger = logging.getLogger("wizard.delivery")
@@ -134,7 +135,10 @@ def prepare(claim: Claim, now: datetime) -> None:
             email.kind, locale=email.locale, context=context, invitation=link_to
         )
         claim.message = build_message(email, rendered)
-        claim.message.as_bytes()  # written now, while the previous email is on the wire
+        if claim.message.has_bad_headers():  # cannot happen: header_text() made them safe
+            claim.outcome = classify_failure(flask_mail.BadHeaderError())
+            return
+        claim.message.wire_payload()  # written now, while the previous email is on the wire
         claim.subject = rendered.subject
     except Exception as exc:  # a template or context problem: retrying will not fix it
         logger.exception("Could not prepare %s email %s", email.kind, email.id)

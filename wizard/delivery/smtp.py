@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import binascii
 import random
+import re
 import smtplib
 import time
 from collections.abc import Callable
@@ -26,24 +27,54 @@ LINK_KINDS = frozenset({"invitation", "reminder"})
 CRLF = "\r\n"
 
 
-class _WaitBeforeData:
-    """Calls `before_data()` right before DATA. The worker waits there until the previous
-    email's outcome is committed: MAIL FROM and RCPT TO overlap that commit, the message
-    itself never does, so at most one sent message is ever without its record."""
+class _PreparedSender:
+    """Sends a message prepared ahead, and calls `before_data()` once the server has said
+    "354 go ahead" but before the message itself. The worker waits there until the previous
+    email's outcome is committed: MAIL FROM, RCPT TO and DATA overlap that commit, the message
+    never does, so at most one sent message is ever without its record. (A connection that
+    ends before the final "." delivers nothing.)"""
 
     before_data: Callable[[], None] | None = None
 
-    def data(self, msg):
+    def send_payload(self, envelope_from: str, recipient: str, payload: bytes) -> None:
+        """smtplib's sendmail() for one plain recipient and a payload from wire_payload(): the
+        same commands, replies and exceptions, with the work done before the first command."""
+        self.ehlo_or_helo_if_needed()
+        size = f" SIZE={len(payload)}" if self.does_esmtp and self.has_extn("size") else ""
+        self.putcmd("mail", f"FROM:<{envelope_from}>{size}")
+        code, reply = self.getreply()
+        if code != 250:
+            self._refused(code)
+            raise smtplib.SMTPSenderRefused(code, reply, envelope_from)
+        self.putcmd("rcpt", f"TO:<{recipient}>")
+        code, reply = self.getreply()
+        if code not in (250, 251):
+            self._refused(code)
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+        self.putcmd("data")
+        code, reply = self.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
         if self.before_data is not None:
             self.before_data()
-        return super().data(msg)
+        self.send(payload)
+        code, reply = self.getreply()
+        if code != 250:
+            self._refused(code)
+            raise smtplib.SMTPDataError(code, reply)
+
+    def _refused(self, code: int) -> None:
+        if code == 421:  # the server is closing the connection
+            self.close()
+        else:
+            self._rset()
 
 
-class SMTP(_WaitBeforeData, smtplib.SMTP):
+class SMTP(_PreparedSender, smtplib.SMTP):
     pass
 
 
-class SMTPSSL(_WaitBeforeData, smtplib.SMTP_SSL):
+class SMTPSSL(_PreparedSender, smtplib.SMTP_SSL):
     pass
 
 
@@ -63,6 +94,14 @@ class Connection(flask_mail.Connection):
         if self.mail.username and self.mail.password:
             host.login(self.mail.username, self.mail.password)
         return host
+
+    def send_prepared(self, message: OutboxMessage, envelope_from: str) -> None:
+        """Send a message prepared ahead (its bytes and wire payload written already)."""
+        if isinstance(self.host, _PreparedSender):
+            recipient = message.recipients[0][1]
+            self.host.send_payload(envelope_from, recipient, message.wire_payload())
+        else:  # the development mailbox, or sending suppressed
+            self.send(message, envelope_from=("", envelope_from))
 
 
 def open_connection() -> Connection:
@@ -106,6 +145,19 @@ def _address(name: str, address: str) -> str:
     return f"{Header(name, 'utf-8').encode(linesep=CRLF)} <{address}>"
 
 
+_LINE_STARTING_WITH_DOT = re.compile(rb"(?m)^\.")
+
+
+def wire_payload(message: bytes) -> bytes:
+    """A message as it goes after DATA: leading dots doubled, ended by CRLF "." CRLF."""
+    payload = message
+    if payload.startswith(b".") or b"\n." in payload:  # rare: skip the regex over 14 KB
+        payload = _LINE_STARTING_WITH_DOT.sub(b"..", payload)
+    if not payload.endswith(b"\r\n"):
+        payload += b"\r\n"
+    return payload + b".\r\n"
+
+
 def _quoted_printable(text: str) -> bytes:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
     return binascii.b2a_qp(lines, istext=True).replace(b"\n", b"\r\n")
@@ -121,6 +173,7 @@ class OutboxMessage(flask_mail.Message):
     """
 
     _bytes: bytes | None = None
+    _payload: bytes | None = None
 
     def __init__(
         self,
@@ -153,6 +206,11 @@ class OutboxMessage(flask_mail.Message):
         if self._bytes is None:
             self._bytes = self._serialise()
         return self._bytes
+
+    def wire_payload(self) -> bytes:
+        if self._payload is None:
+            self._payload = wire_payload(self.as_bytes())
+        return self._payload
 
     def _serialise(self) -> bytes:
         subject = self.subject

@@ -11,11 +11,12 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
@@ -48,6 +49,19 @@ class PassReport:
 def waiting_count() -> int:
     """How many emails are waiting in the outbox (queued or to be retried)."""
     return db.session.scalar(select(func.count()).where(OutboxEmail.status.in_(DUE))) or 0
+
+
+@lru_cache(maxsize=16)
+def _outcome_statement(columns: tuple[str, ...]):
+    """The UPDATE that stores an outcome, built once per set of columns: building it per email
+    cost more than running it. It applies only while the claim is still this worker's."""
+    table = OutboxEmail.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("claimed_id"))
+        .where(table.c.next_attempt_at == bindparam("claimed_until"))
+        .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in columns})
+    )
 
 
 class RecordFailed(Exception):
@@ -96,16 +110,14 @@ class Recorder(threading.Thread):
 
     @staticmethod
     def _store(connection, claim: Claim, values: dict) -> None:
+        statement = _outcome_statement(tuple(sorted(values)))
+        params = {f"new_{name}": value for name, value in values.items()}
+        params.update(claimed_id=claim.email_id, claimed_until=claim.lease_until)
         # The message went out: storing that must not fail lightly, or it goes out again.
         # SQLite answers "database is locked" while the app writes a big batch: wait for it.
         for pause in (0.1, 0.5, 1, 2, 5, 10, None):
             try:
-                stored = connection.execute(
-                    update(OutboxEmail)
-                    .where(OutboxEmail.id == claim.email_id)
-                    .where(OutboxEmail.next_attempt_at == claim.lease_until)
-                    .values(**values)
-                ).rowcount
+                stored = connection.execute(statement, params).rowcount
                 break
             except OperationalError as exc:
                 if pause is None or "locked" not in str(exc.orig):
@@ -121,12 +133,12 @@ class Recorder(threading.Thread):
         self.join()
 
 
-def _send(connection: Connection, claim: Claim, recorder: Recorder) -> Outcome:
+def _send(connection: Connection, claim: Claim, recorder: Recorder, envelope_from: str) -> Outcome:
     """Put one prepared message on the wire; never raises for the server's answer."""
     if connection.host is None:  # sending suppressed (MAIL_SUPPRESS_SEND)
         recorder.wait()
     try:
-        connection.send(claim.message, envelope_from=("", sender_address()))
+        connection.send_prepared(claim.message, envelope_from)
     except RecordFailed:
         raise
     except Exception as exc:
@@ -180,6 +192,7 @@ def deliver_due(
     recorder.start()
     connection = None
     claim = None
+    envelope_from = sender_address()
     try:
         while (claim := preparer.next()) is not None:
             if stop is not None and stop.is_set():
@@ -196,7 +209,7 @@ def deliver_due(
                         break
                     if connection.host is not None:
                         connection.host.before_data = recorder.wait
-                outcome = _send(connection, claim, recorder)
+                outcome = _send(connection, claim, recorder, envelope_from)
             values = _outcome_values(claim, outcome, now or utcnow())
             recorder.submit(claim, values)
             claim = None
