@@ -21,7 +21,7 @@ def test_the_download_is_the_guide_as_a_two_to_four_page_pdf(download):
 
 def test_the_guide_has_every_step_choice_and_rule(generic_pdf):
     text = generic_pdf.text
-    for step in ("Start", "Who", "Contact them first", "License impact", "Check and send", "Sent"):
+    for step in ("Start", "Who to invite", "Tell them first", "Licenses", "Check and send", "Sent"):
         assert step in text
     assert "A refund to the original payment method" in text
     assert "A credit to the business account" in text
