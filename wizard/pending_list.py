@@ -2,7 +2,7 @@
 progress of batches still going out, and the same rows for the CSV export.
 
 A page costs the same handful of statements whether the account has ten invitations or a
-hundred thousand: counts in one GROUP BY, the page in one query (plus its count), the latest
+hundred thousand: counts in one statement, the page in one query (plus its count), the latest
 email of the rows shown in one more, and the sending progress in at most three.
 """
 
@@ -177,30 +177,32 @@ def _ordered(query: Select, f: PendingFilter) -> Select:
 def status_counts(account_id: int, now: datetime) -> dict[str, int]:
     """How many invitations the account has in each effective status, and "all".
 
-    Two counts, each from an index alone: per stored status, then the pending ones still
-    within their date (account, status, expires_at), which reads only those. Invitations
-    still valid are bounded by the validity period; the ones past their date pile up with
-    the years, so those are what is left over, not what is counted.
+    One statement of six counts, each a range of the (account, status, expires_at) index
+    read without the table: one per stored status, and the pending ones still within their
+    date. Invitations still valid are bounded by the validity period; the ones past their
+    date pile up with the years, so those are what is left over, not what is counted.
+    A GROUP BY over all of them costs twice as much on SQLite (comparing every status) and
+    three times on PostgreSQL (which scans the table, in parallel, to group every row).
     """
-    by_status = db.session.execute(
-        select(Invitation.status, func.count())
-        .where(Invitation.account_id == account_id)
-        .group_by(Invitation.status)
-    ).all()
-    counts = dict.fromkeys(STATUSES, 0)
-    for status, number in by_status:
-        counts[status.value] += number
-    if counts["pending"]:
-        valid = db.session.scalar(
-            select(func.count()).where(
-                Invitation.account_id == account_id,
-                Invitation.status == InvitationStatus.PENDING,
-                Invitation.expires_at > now,
-            )
+
+    def count(*conditions: ColumnElement[bool]):
+        return (
+            select(func.count())
+            .where(Invitation.account_id == account_id, *conditions)
+            .scalar_subquery()
         )
-        past_expiry = counts["pending"] - (valid or 0)
-        counts["pending"] -= past_expiry
-        counts["expired"] += past_expiry
+
+    pending = Invitation.status == InvitationStatus.PENDING
+    row = db.session.execute(
+        select(
+            *(count(Invitation.status == InvitationStatus(s)) for s in STATUSES),
+            count(pending, Invitation.expires_at > now),
+        )
+    ).one()
+    counts = {s: number or 0 for s, number in zip(STATUSES, row, strict=False)}
+    valid = row[-1] or 0
+    counts["expired"] += counts["pending"] - valid
+    counts["pending"] = valid
     counts["all"] = sum(counts[s] for s in STATUSES)
     return counts
 
