@@ -22,18 +22,25 @@ class SeatCount:
 
 
 def seat_count(account: Account) -> SeatCount:
-    """Purchased, used by Licensed members, and held by pending Licensed invitations."""
-    in_use = db.session.scalar(
-        select(func.count(User.id)).where(
-            User.account_id == account.id, User.user_type == UserType.LICENSED
+    """Purchased, used by Licensed members, and held by pending Licensed invitations.
+
+    Both counts in one statement (one round trip), each read from an index alone:
+    (account, user type, ...) for the members, (account, status, user type, expires_at)
+    for the invitations, so 100,000 invitations cost the few thousand still pending.
+    """
+    in_use, pending = db.session.execute(
+        select(
+            select(func.count(User.id))
+            .where(User.account_id == account.id, User.user_type == UserType.LICENSED)
+            .scalar_subquery(),
+            select(func.count(Invitation.id))
+            .where(
+                Invitation.account_id == account.id,
+                Invitation.status == InvitationStatus.PENDING,
+                Invitation.expires_at > utcnow(),
+                Invitation.user_type == UserType.LICENSED,
+            )
+            .scalar_subquery(),
         )
-    )
-    pending = db.session.scalar(
-        select(func.count(Invitation.id)).where(
-            Invitation.account_id == account.id,
-            Invitation.status == InvitationStatus.PENDING,
-            Invitation.expires_at > utcnow(),
-            Invitation.user_type == UserType.LICENSED,
-        )
-    )
+    ).one()
     return SeatCount(purchased=account.license_seats, in_use=in_use or 0, pending=pending or 0)
