@@ -108,6 +108,33 @@ def test_many_emails_go_out_over_one_connection(app, ctx, smtp):
     assert len(set(smtp.inbox.message_ids())) == 20
 
 
+def test_a_pass_with_a_limit_sends_exactly_that_many_and_the_next_pass_the_rest(app, ctx, smtp):
+    invite_many(200)
+
+    first = deliver_due(limit=100)
+    assert (first.sent, first.stopped) == (100, None)
+    assert len(smtp.inbox.envelopes) == 100
+    second = deliver_due(limit=100)
+    assert (second.sent, second.stopped) == (100, None)
+
+    ids = smtp.inbox.message_ids()
+    assert len(ids) == len(set(ids)) == 200
+    assert {(e.status, e.attempts) for e in outbox()} == {(DeliveryStatus.SENT, 1)}
+
+
+def test_lines_that_start_with_a_dot_arrive_as_written(app, ctx, smtp):
+    # SMTP ends a message with a line holding one dot: the sender doubles a leading dot.
+    invite("ana.pro@acme.example", name="Ana", business_name=".dotted\n.Business")
+    invite("ben.pro@acme.example", name=".Ben")
+
+    assert deliver_due().sent == 2
+
+    texts = [parts(message)[0] for message in smtp.inbox.messages]
+    assert any(line.startswith(".Business") for text in texts for line in text.splitlines())
+    assert any("Hello .Ben," in text for text in texts)
+    assert all(".." not in text for text in texts)
+
+
 def test_a_rolled_back_transaction_sends_nothing(app, ctx, smtp):
     invite("ana.pro@acme.example", commit=False)
     db.session.rollback()

@@ -58,6 +58,8 @@ class Claim:
 
 def claim_due(session: Session, *, now: datetime, lease_until: datetime, size: int):
     """Claim up to `size` due emails until `lease_until` and commit; retries first."""
+    outbox = OutboxEmail.__table__
+    connection = session.connection()
     ids: list[int] = []
     for status in (DeliveryStatus.RETRYING, DeliveryStatus.QUEUED):
         if len(ids) >= size:
@@ -65,18 +67,17 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, size: i
         # One status at a time, in the order of the (status, next_attempt_at) index: with
         # `status IN (...)` the database would walk past every row already sent, each time.
         oldest = (
-            select(OutboxEmail.id)
-            .where(OutboxEmail.status == status, OutboxEmail.next_attempt_at <= now)
-            .order_by(OutboxEmail.next_attempt_at)
+            select(outbox.c.id)
+            .where(outbox.c.status == status, outbox.c.next_attempt_at <= now)
+            .order_by(outbox.c.next_attempt_at)
             .limit(size - len(ids))
             .with_for_update(skip_locked=True)
         )
-        ids += session.scalars(
-            update(OutboxEmail)
-            .where(OutboxEmail.id.in_(oldest.scalar_subquery()))
+        ids += connection.scalars(
+            update(outbox)
+            .where(outbox.c.id.in_(oldest.scalar_subquery()))
             .values(next_attempt_at=lease_until)
-            .returning(OutboxEmail.id)
-            .execution_options(synchronize_session=False)
+            .returning(outbox.c.id)
         ).all()
     rows = []
     if ids:
@@ -85,6 +86,7 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, size: i
             .outerjoin(Invitation, Invitation.id == OutboxEmail.invitation_id)
             .where(OutboxEmail.id.in_(ids))
             .order_by(OutboxEmail.id)
+            .execution_options(populate_existing=True)  # one claimed again in this pass
         ).all()
     session.commit()
     return [Claim(email, invitation, lease_until) for email, invitation in rows]
