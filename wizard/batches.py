@@ -52,7 +52,7 @@ from .models import (
     WizardDraft,
 )
 from .models.types import utcnow
-from .quota import invitation_quota, lock_account
+from .quota import QuotaExceeded, invitation_quota, lock_account
 from .seats import seat_count
 
 
@@ -168,6 +168,12 @@ def contact_people(
     the personalised heads-up email. Returns how many people that was."""
     draft = _lock(draft_id, account.id)
     waiting = [p for p in people_of(draft.data) if not p.contacted_at]
+    if how == "app" and waiting:
+        lock_account(account.id)  # after the draft's lock, as at Send
+        quota = invitation_quota(account.id, utcnow())
+        if not quota.allows(len(waiting)):
+            db.session.rollback()
+            raise QuotaExceeded(quota)
     now = utcnow()
     # Read once, not per person: these are the same in every message.
     account_id, business = account.id, account.name

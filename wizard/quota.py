@@ -1,23 +1,29 @@
-"""The daily invitation quota: how many invitations one account may send in 24 hours.
+"""The daily quota: how many emails one account may send to the people it invites in 24 hours.
 
-A generous limit (INVITATIONS_PER_DAY, 20,000 by default: two of the largest batches) that
-an honest owner never meets, but that caps what a stolen session or a runaway script can do
-to the people on the other end and to the sender's reputation. It is counted from the audit
-trail (every invitation sent or resent is an "invited" or "resent" event), so it holds across
-processes and restarts, and the wizard can say how many are left before anyone presses Send.
+A generous limit (INVITATIONS_PER_DAY, 50,000 by default: two of the largest batches with a
+heads-up message each, with room to spare) that an honest owner never meets, but that caps
+what a stolen session or a runaway script can do to the people on the other end and to the
+sender's reputation. Invitations, resent invitations and heads-up messages sent from the app
+all count: the heads-up's subject and body are the owner's own words, so they are the
+easiest to abuse. It is counted from the audit trail ("invited", "resent", and "contacted"
+from the app), so it holds across processes and restarts, and the wizard can say how many are
+left before anyone presses Send.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from .extensions import db
 from .models import Account, AuditEvent
 
 WINDOW = timedelta(hours=24)
-COUNTED = ("invited", "resent")
+COUNTED = or_(
+    AuditEvent.action.in_(("invited", "resent")),
+    and_(AuditEvent.action == "contacted", AuditEvent.details["how"].as_string() == "app"),
+)
 
 
 @dataclass(frozen=True)
@@ -45,10 +51,18 @@ def invitation_quota(account_id: int, now: datetime) -> Quota:
         select(func.count(), func.min(AuditEvent.created_at)).where(
             AuditEvent.account_id == account_id,
             AuditEvent.created_at > now - WINDOW,
-            AuditEvent.action.in_(COUNTED),
+            COUNTED,
         )
     ).one()
     return Quota(current_app.config["INVITATIONS_PER_DAY"], used, oldest)
+
+
+class QuotaExceeded(Exception):
+    """Sending these would go past the account's quota for the day; nothing was done."""
+
+    def __init__(self, quota: Quota):
+        super().__init__(quota)
+        self.quota = quota
 
 
 def lock_account(account_id: int) -> None:

@@ -83,10 +83,10 @@ def test_a_batch_over_the_daily_quota_is_explained_on_the_check_page(tab, server
         tab.locator("#confirm").click()
         check_page(tab, "Check and send the invitations", screenshot="33-wizard-over-quota")
         notice = tab.locator("#over-quota").inner_text()
-        assert "at most 2 invitations in 24 hours" in notice
+        assert "at most 2 emails in 24 hours" in notice
         assert tab.locator("#send").count() == 0
         tab.locator("#quota-change-people").click()
         check_page(tab, "Who do you want to invite?")
         assert "gus@acme.example" in tab.get_by_label("Email addresses").input_value()
     finally:
-        server.app.config["INVITATIONS_PER_DAY"] = 20000
+        server.app.config["INVITATIONS_PER_DAY"] = 50000

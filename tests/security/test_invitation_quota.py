@@ -1,5 +1,6 @@
-"""The daily invitation quota: a generous cap per account per 24 hours, counted from what was
-really sent, said before Send is pressed, and enforced on the server with nothing lost."""
+"""The daily quota of emails to invitees: a generous cap per account per 24 hours on
+invitations, resends and heads-up messages, counted from what was really sent, said before
+anything is pressed, and enforced on the server with nothing lost."""
 
 from datetime import timedelta
 
@@ -7,7 +8,15 @@ from sqlalchemy import func, select
 
 from tests.helpers import submit, text_of
 from tests.pending.factories import account_id, make_invitation
-from tests.wizard.flow import draft_of, send, to_check
+from tests.wizard.flow import (
+    add_people,
+    confirm_licenses,
+    draft_of,
+    heads_up,
+    send,
+    start,
+    to_check,
+)
 from wizard.extensions import db
 from wizard.models import AuditEvent, Invitation, OutboxEmail
 from wizard.models.types import utcnow
@@ -61,9 +70,10 @@ def test_a_batch_over_the_quota_is_explained_before_send_and_refused_with_nothin
     page = client.get(f"{base}/check")
     text = text_of(page)
     assert 'id="send"' not in page.get_data(as_text=True)
-    assert "More invitations than this account can send today" in text
-    assert "at most 5 invitations in 24 hours" in text
-    assert "sent 3 in the last 24 hours, so 2 more can go out now; this batch has 3" in text
+    assert "More emails than this account can send today" in text
+    assert "at most 5 emails in 24 hours" in text
+    said = "3 went out in the last 24 hours, so 2 more can go out now. This batch has 3 people."
+    assert said in text
     assert "Room for more opens from" in text
     assert f'href="{base}/people"' in page.get_data(as_text=True)
 
@@ -71,7 +81,7 @@ def test_a_batch_over_the_quota_is_explained_before_send_and_refused_with_nothin
     before = counts(app)
     refused = send(client, base)
     assert refused.status_code == 429
-    assert "More invitations than this account can send today" in text_of(refused)
+    assert "More emails than this account can send today" in text_of(refused)
     assert counts(app) == before
     draft = draft_of(app, base)
     assert draft.sent_batch_id is None
@@ -93,7 +103,7 @@ def test_a_resend_over_the_quota_says_so_with_a_429_and_changes_nothing(app, aut
     auth.sign_in()
     query = "&".join(f"ids={i}" for i in ids)
     page = client.get(f"/users/pending/resend?{query}")
-    assert "so 2 more can go out now; you chose 3" in text_of(page)
+    assert "so 2 more can go out now. You chose 3 invitations." in text_of(page)
     assert 'id="confirm"' not in page.get_data(as_text=True)
     with app.app_context():
         before = sorted(db.session.execute(select(Invitation.id, Invitation.token_hash)).all())
@@ -101,7 +111,7 @@ def test_a_resend_over_the_quota_says_so_with_a_429_and_changes_nothing(app, aut
                      {"ids": ",".join(map(str, ids)), "back": "/users/pending/"},
                      page=f"/users/pending/resend?{query}")
     assert refused.status_code == 429
-    assert "More invitations than this account can send today" in text_of(refused)
+    assert "More emails than this account can send today" in text_of(refused)
     with app.app_context():
         after = sorted(db.session.execute(select(Invitation.id, Invitation.token_hash)).all())
         assert db.session.scalar(select(func.count()).select_from(OutboxEmail)) == 0
@@ -115,3 +125,41 @@ def test_a_resend_over_the_quota_says_so_with_a_429_and_changes_nothing(app, aut
         assert db.session.scalar(
             select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "resent")
         ) == 2
+
+
+def test_heads_up_messages_count_and_one_over_the_quota_is_refused_with_the_message_kept(
+    app, auth, client
+):
+    app.config["INVITATIONS_PER_DAY"] = 5
+    sent_earlier(app, 3)
+    auth.sign_in()
+    base = start(client)
+    add_people(client, base, PEOPLE)
+    page = client.get(f"{base}/heads-up")
+    assert "The message would go to 3 people." in text_of(page)
+    assert 'id="send"' not in page.get_data(as_text=True)
+
+    # Pressing Send from an older tab: refused with 429, the typed message shown again.
+    refused = submit(client, f"{base}/heads-up", {
+        "send": "1", "subject": "News from {business}", "body": "Hello {name}, my own words."})
+    assert refused.status_code == 429
+    assert "More emails than this account can send today" in text_of(refused)
+    assert "Hello {name}, my own words." in refused.get_data(as_text=True)
+    assert counts(app) == (0, 0)
+    assert not any(p.get("contacted_at") for p in draft_of(app, base).data["people"]["people"])
+
+    # Telling them yourself sends nothing, so it is not limited.
+    assert submit(client, f"{base}/heads-up", {
+        "mark": "1", "subject": "News", "body": "Hello"}).location.endswith("/licenses")
+
+
+def test_heads_up_messages_sent_from_the_app_use_up_the_quota_for_invitations(app, auth, client):
+    app.config["INVITATIONS_PER_DAY"] = 5
+    auth.sign_in()
+    base = start(client)
+    add_people(client, base, PEOPLE)
+    assert heads_up(client, base, "send").location.endswith("/licenses")  # 3 emails
+    confirm_licenses(client, base)
+    page = client.get(f"{base}/check")
+    assert "3 went out in the last 24 hours, so 2 more can go out now." in text_of(page)
+    assert send(client, base).status_code == 429

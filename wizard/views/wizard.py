@@ -17,7 +17,7 @@ from ..impact import seat_bar
 from ..mailer import render_email
 from ..models import WizardDraft
 from ..models.types import utcnow
-from ..quota import invitation_quota
+from ..quota import QuotaExceeded, invitation_quota
 from ..scoping import get_scoped_or_404
 from ..seats import seat_count
 from ..wizard_forms import (
@@ -199,26 +199,31 @@ def _contacted_message(action: str, count: int) -> str:
 def heads_up(draft: WizardDraft):
     message = batches.heads_up_message(draft.data, _default_message())
     form = HeadsUpForm(data=message if request.method == "GET" else None)
+    over_quota = None
     if form.validate_on_submit():
-        count = batches.answer_heads_up(
-            draft,
-            action=form.action,
-            account=current_user.account,
-            sender=current_user._get_current_object(),
-            subject=form.subject.data or "",
-            body=form.body.data or "",
-        )
-        if form.action == "save":
-            flash(_("Your message is saved."), "success")
-            return redirect(step_url(draft, "heads_up") + "#send-it-yourself")
-        if count:  # 0 after a double click: the first click did the work and said so
-            flash(_contacted_message(form.action, count), "success")
-        return redirect(next_url(draft))
+        try:
+            count = batches.answer_heads_up(
+                draft,
+                action=form.action,
+                account=current_user.account,
+                sender=current_user._get_current_object(),
+                subject=form.subject.data or "",
+                body=form.body.data or "",
+            )
+        except QuotaExceeded as refused:  # said on the page below, the message kept as typed
+            over_quota = refused.quota
+        else:
+            if form.action == "save":
+                flash(_("Your message is saved."), "success")
+                return redirect(step_url(draft, "heads_up") + "#send-it-yourself")
+            if count:  # 0 after a double click: the first click did the work and said so
+                flash(_contacted_message(form.action, count), "success")
+            return redirect(next_url(draft))
     people = drafts.people_of(draft.data)
     waiting = [p for p in people if not p.contacted_at]
     first = (waiting or people)[0]
     business = current_user.account.name
-    return render_step(
+    page = render_step(
         draft,
         "heads_up",
         form=form,
@@ -232,7 +237,9 @@ def heads_up(draft: WizardDraft):
         example_body=batches.personalise(
             message["body"], name=first.name, email=first.email, business=business
         ),
+        quota=over_quota or invitation_quota(current_user.account_id, utcnow()),
     )
+    return (page, 429) if over_quota else page
 
 
 @bp.route("/<int:draft_id>/heads-up.txt")
