@@ -71,7 +71,7 @@ def _lock(draft_id: int, account_id: int) -> WizardDraft:
     ).scalar_one()
 
 
-def _locales(emails: list[str], default: str) -> dict[str, str]:
+def locales_of(emails: list[str], default: str) -> dict[str, str]:
     """Each address's language: their own if they have an account, else the business's."""
     known = db.session.execute(
         select(User.email, User.locale).where(among(User.email, emails))
@@ -183,7 +183,7 @@ def contact_people(
         "sender_email": sender.email,
     }
     if how == "app" and waiting:
-        locales = _locales([p.email for p in waiting], account.default_locale)
+        locales = locales_of([p.email for p in waiting], account.default_locale)
         insert_rows(
             OutboxEmail.__table__,
             [
@@ -397,7 +397,7 @@ def _create_invitations(batch, people: list[Person], *, account, inviter, now, e
         ).all()
     )
     ids = [id_of[person.email] for person in people]
-    locales = _locales(emails, account.default_locale)
+    locales = locales_of(emails, account.default_locale)
     from_whom = _from_whom(account, inviter, expires_at)  # the same for everyone: once
     insert_rows(
         OutboxEmail.__table__,

@@ -24,6 +24,7 @@ from wizard.models import (
     InvitationBatch,
     InvitationStatus,
     OutboxEmail,
+    User,
 )
 from wizard.models.types import utcnow
 from wizard.tokens import token_for, token_hash
@@ -203,3 +204,19 @@ def test_the_sent_page_counts_says_what_happens_next_and_lists_the_batch(app, au
     assert "p00@acme.example" in text and "p49@acme.example" in text
     assert "p50@acme.example" not in text and "Showing 1 to 50 of 60" in text
     assert "p59@acme.example" in text_of(client.get(f"{base}/sent?page=2"))
+
+
+def test_the_check_page_previews_the_email_in_the_first_persons_own_language(
+    app, auth, client
+):
+    with app.app_context():
+        db.session.execute(
+            update(User).where(User.email == "ana.pro@acme.example").values(locale="de")
+        )
+        db.session.commit()
+    auth.sign_in()
+    base = to_check(client, "Ana Pro <ana.pro@acme.example>\nben.pro@acme.example")
+    preview = client.get(f"{base}/check").get_data(as_text=True)
+    assert "Einladung ansehen:" in preview  # Ana reads German: her email will be German
+    assert "Review the invitation:" not in preview
+    assert "Check and send the invitations" in preview  # the page stays in the owner's English

@@ -354,10 +354,14 @@ def make_basic(draft: WizardDraft):
 
 
 def _invitation_preview(person: drafts.Person):
+    """The invitation as `person` will get it: in their language when they have an account."""
     expires_at = utcnow().replace(microsecond=0) + _valid_for()
+    locale = current_user.account.default_locale
+    if person.email:
+        locale = batches.locales_of([person.email], locale)[person.email]
     return render_email(
         "invitation",
-        locale=current_user.account.default_locale,
+        locale=locale,
         context=batches.invitation_context(current_user.account, current_user, person, expires_at),
         preview=True,
     )
