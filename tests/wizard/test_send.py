@@ -220,3 +220,38 @@ def test_the_check_page_previews_the_email_in_the_first_persons_own_language(
     assert "Einladung ansehen:" in preview  # Ana reads German: her email will be German
     assert "Review the invitation:" not in preview
     assert "Check and send the invitations" in preview  # the page stays in the owner's English
+
+
+def test_two_lists_sent_at_the_same_moment_never_take_more_licenses_than_are_free(app):
+    """Acme has 8 free licenses; the owner and the admin each check a list of 5 Licensed
+    people (each fits alone) and press Send at the same moment: one list is sent, the other
+    goes back to the licenses step, and no more than 8 licenses are held."""
+    from tests.conftest import DEMO_PASSWORD
+
+    sends = []
+    for who, prefix in (("owner@acme.example", "o"), ("admin@acme.example", "a")):
+        client = app.test_client()
+        submit(client, "/sign-in", {"email": who, "password": DEMO_PASSWORD})
+        people = "\n".join(f"{prefix}{n}@acme.example" for n in range(5))
+        base = to_check(client, people, default_type="licensed")
+        assert 'id="send"' in client.get(f"{base}/check").get_data(as_text=True)
+        token = csrf_token(client.get(f"{base}/check").get_data(as_text=True))
+        sends.append((client, base, token))
+    barrier = threading.Barrier(len(sends))
+    answers = {}
+
+    def press(client, base, token):
+        barrier.wait()
+        answers[base] = client.post(f"{base}/send", data={"csrf_token": token}).location
+
+    threads = [threading.Thread(target=press, args=send_args) for send_args in sends]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(location.rsplit("/", 1)[1] for location in answers.values()) == [
+        "licenses",
+        "sent",
+    ]
+    assert count(app, InvitationBatch) == 1
+    assert count(app, Invitation, Invitation.user_type == "licensed") == 5
