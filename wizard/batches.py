@@ -99,7 +99,11 @@ def _audit_rows(action: str, account_id: int, actor_id: int, now, people, detail
 
 
 def default_heads_up(
-    business_name: str, sender_name: str, valid_days: int, invitation_subject: str
+    business_name: str,
+    sender_name: str,
+    valid_days: int,
+    invitation_subject: str,
+    guide_url: str = "",
 ) -> dict[str, str]:
     """The pre-filled message; {name} and {business} are filled in for each person."""
     return {
@@ -118,6 +122,11 @@ def default_heads_up(
             "What moves with you: your profile, scheduled meetings, cloud recordings, chat "
             "history, contacts and settings. Reports do not move, so download any you want "
             "to keep first.\n\n"
+        )
+        + (
+            _("How joining works, step by step: %(url)s", url=guide_url) + "\n\n"
+            if guide_url
+            else ""
         )
         + _("Look out for an email with the subject “%(subject)s”.", subject=invitation_subject)
         + " "

@@ -80,6 +80,23 @@ def personalisation_for(
     )
 
 
+# The wizard's steps by their name in the guide (the guide also has start and sent).
+GUIDE_KEY_OF_STEP = {"people": "who", "heads_up": "contact", "licenses": "impact", "check": "check"}
+
+
+def guide_steps() -> list[tuple[str, str, str]]:
+    """(key, name, what happens) of each step, as the guide tells it. The wizard's help area
+    shows the same words, so the guide and the wizard never disagree."""
+    return [
+        ("start", _("Start"), _("The wizard checks that you may invite people and explains what will happen. Nothing is sent yet.")),  # noqa: E501
+        ("who", _("Who to invite"), _("Type or paste addresses, one per line or separated by commas or semicolons, or upload a CSV file. Choose Basic or Licensed for everyone or per person. Each problem is shown with its line number.")),  # noqa: E501
+        ("contact", _("Tell them first"), _("Send the prepared heads-up message from the app, or copy it to send yourself and mark people as contacted. You can skip this step, but you will be asked to confirm.")),  # noqa: E501
+        ("impact", _("Licenses"), _("See what changes for each person, and your licenses before and after this batch. Licensed invitations beyond your free licenses are held back until you make some people Basic or buy licenses.")),  # noqa: E501
+        ("check", _("Check and send"), _("Every answer with a Change link, and the invitation email exactly as they will see it. Press Send once: pressing it again never sends twice.")),  # noqa: E501
+        ("sent", _("Sent"), _("How many invitations went out and what happens next. Follow each one on the Pending tab, where you can also resend or revoke.")),  # noqa: E501
+    ]
+
+
 def guide_context(personalisation: Personalisation | None, *, medium: str) -> dict[str, Any]:
     """The template variables of the guide, for the page (`medium="page"`) or the PDF."""
     config = current_app.config
@@ -91,6 +108,7 @@ def guide_context(personalisation: Personalisation | None, *, medium: str) -> di
         links = {name: url_for(ep) for name, ep in LINK_ENDPOINTS.items()}
     return {
         "medium": medium,
+        "guide_steps": guide_steps,
         "me": personalisation,
         "links": links,
         "valid_days": config["INVITATION_VALID_DAYS"],

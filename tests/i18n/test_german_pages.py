@@ -213,7 +213,8 @@ def test_the_invitation_pages_and_blockers_are_german(app, client, auth):
 
 
 def test_the_wizard_is_german_from_start_to_sent(app, client, auth):
-    # A German business: the email preview shows the account's language, German here.
+    # A German business. The check page previews the first person's email in their own
+    # language: Ben reads German, so all of the page is German.
     with app.app_context():
         owner = db.session.execute(select(User).where(User.email == OWNER)).scalar_one()
         owner.account.default_locale = "de"
@@ -229,7 +230,7 @@ def test_the_wizard_is_german_from_start_to_sent(app, client, auth):
                    {"addresses": mistakes, "default_type": "licensed", "check": "1"})
     problems += problems_of_german("people (with mistakes)", wrong.get_data(as_text=True))
     assert "Es fehlt das @" in text_of(wrong) and "Ihre eigene Adresse" in text_of(wrong)
-    everyone = "Ana Pro <ana.pro@acme.example>\nben.pro@acme.example\nchen.pro@partner.example"
+    everyone = "ben.pro@acme.example\nAna Pro <ana.pro@acme.example>\nchen.pro@partner.example"
     people = submit(client, f"{base}/people",
                     {"addresses": everyone, "default_type": "licensed", "check": "1"})
     assert people.status_code == 302, people.status_code

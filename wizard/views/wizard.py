@@ -13,6 +13,7 @@ from flask_login import current_user
 from .. import batches, drafts
 from ..auth import keeps_input_on_csrf_error, manager_required
 from ..drafts import STEPS, Step
+from ..guide import GUIDE_KEY_OF_STEP, guide_steps
 from ..impact import seat_bar
 from ..mailer import render_email
 from ..models import WizardDraft
@@ -83,8 +84,15 @@ def render_step(draft: WizardDraft, step: str, **context) -> str:
         back_url=step_url(draft, previous.name) if previous else flask_url_for("wizard.start"),
         next_step_url=next_url(draft),
         step_url=lambda name: step_url(draft, name),
+        step_help=_guide_help(GUIDE_KEY_OF_STEP[step]),
         **context,
     )
+
+
+def _guide_help(key: str) -> dict[str, str]:
+    """The help area of a step: the guide's own words for it, and links into the guide."""
+    text = next(text for k, _name, text in guide_steps() if k == key)
+    return {"key": key, "text": text}
 
 
 def _page() -> int:
@@ -177,6 +185,10 @@ def _default_message() -> dict[str, str]:
         current_user.display_name,
         current_app.config["INVITATION_VALID_DAYS"],
         _invitation_preview(nobody).subject,
+        # The public guide's part for invitees, from BASE_URL like every link in an email.
+        current_app.config["BASE_URL"].rstrip("/")
+        + flask_url_for("guide.page")
+        + "#how-invitees-accept",
     )
 
 
