@@ -449,8 +449,12 @@ ROLE_ORDER = case((User.role == Role.OWNER, 0), (User.role == Role.ADMIN, 1), el
 
 
 def members_page(account: Account, search: str = "", number: int = 1) -> MembersPage:
-    """The account's members, owners first, then admins, then members, each by name."""
-    query = select(User).where(User.account_id == account.id)
+    """The account's members, owners first, then admins, then members, each by name.
+
+    The sort (and a search) reads only the (account, user type, role, name, email) index,
+    never the wide rows of 10,000 people; the 50 shown are loaded afterwards by id.
+    """
+    query = select(User.id).where(User.account_id == account.id)
     if search:
         needle = search.strip().lower()
         query = query.where(
@@ -466,7 +470,15 @@ def members_page(account: Account, search: str = "", number: int = 1) -> Members
         scalars=True,
         count_in_page=bool(search),
     )
-    return MembersPage(page=page, seats=seat_count(account))
+    members = (
+        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(page.items)))}
+        if page.items
+        else {}
+    )
+    shown = [members[user_id] for user_id in page.items]
+    return MembersPage(
+        page=Page(shown, page.number, page.per_page, page.total), seats=seat_count(account)
+    )
 
 
 @dataclass(frozen=True)
