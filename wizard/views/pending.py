@@ -1,6 +1,7 @@
 """The Pending tab of User Management: every invitation, its delivery, resend and revoke."""
 
 import collections
+from datetime import UTC, date, datetime
 
 from flask import (
     Blueprint,
@@ -13,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_decimal, ngettext
+from flask_babel import format_date, format_decimal, get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -110,6 +111,26 @@ def _lookup(labels: dict[str, str]):
     return lambda key: labels.get(str(key), str(key))
 
 
+def day_formatter(fmt: str = "medium"):
+    """The `date` filter for the rows of one page: each calendar day (in the reader's time
+    zone) is formatted once, not once per row. Fifty rows share a handful of days; Babel
+    takes about 40 µs a date, and the 150 dates of a page were a third of its rendering."""
+    tz = get_timezone()
+    formatted: dict[date, str] = {}
+
+    def day(moment: datetime | None) -> str:
+        if not moment:
+            return ""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        local = tz.normalize(moment.astimezone(tz)).date()
+        if local not in formatted:
+            formatted[local] = format_date(local, fmt)
+        return formatted[local]
+
+    return day
+
+
 @bp.context_processor
 def pending_helpers():
     return {
@@ -122,6 +143,7 @@ def pending_helpers():
         "refusal_message": refusal_message,
         "number": format_decimal,
         "row_text": row_text,
+        "day": day_formatter(),
         "STATUS_CSS": collections.defaultdict(str, STATUS_CSS),
         "DELIVERY_CSS": collections.defaultdict(str, DELIVERY_CSS),
     }
