@@ -25,6 +25,7 @@ from wtforms.validators import Length, Optional
 from ..audit_trail import action_label, describe, refund_method_label
 from ..auth import keeps_input_on_csrf_error, manager_required, safe_next
 from ..csv_export import csv_response
+from ..delivery.explain import explain
 from ..forms import StripWhitespaceForm
 from ..management import (
     ActionOutcome,
@@ -296,7 +297,7 @@ def export():
             r.name,
             status_label(r.status),
             delivery_label(r.delivery) if r.delivery else "",
-            r.delivery_error,
+            explain(r.delivery_error),
             r.contacted_at,
             user_types.get(r.user_type, r.user_type),
             r.created_at,
