@@ -69,7 +69,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="wrk rounds per page")
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration")
     parser.add_argument(
-        "--pages-database", choices=["sqlite", "postgresql", "both"], default="sqlite"
+        "--pages-database", choices=["sqlite", "postgresql", "both"], default="both"
     )
     args = parser.parse_args()
 
