@@ -35,7 +35,7 @@ from .models import (
 from .models.types import utcnow
 from .outbox import queue_email
 from .paging import Page, paginate
-from .quota import Quota, invitation_quota, lock_account
+from .quota import QuotaExceeded, invitation_quota, lock_account
 from .seats import SeatCount, seat_count
 
 PENDING = InvitationStatus.PENDING
@@ -62,14 +62,6 @@ class Refusal:
     # between the confirmation page and now.
     reason: str
     status: InvitationStatus | None = None
-
-
-class QuotaExceeded(Exception):
-    """Resending these would go past the account's invitations for the day; nothing done."""
-
-    def __init__(self, quota: Quota):
-        super().__init__(quota)
-        self.quota = quota
 
 
 @dataclass(frozen=True)

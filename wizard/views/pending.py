@@ -31,7 +31,6 @@ from ..management import (
     ActionOutcome,
     ConcurrentChange,
     NotFound,
-    QuotaExceeded,
     invitation_history,
     parse_ids,
     plan_resend,
@@ -44,7 +43,7 @@ from ..management import (
 from ..models import Role
 from ..models.types import utcnow
 from ..pending_list import PendingFilter, export_rows, pending_list
-from ..quota import invitation_quota
+from ..quota import QuotaExceeded, invitation_quota
 
 bp = Blueprint("pending", __name__, url_prefix="/users/pending")
 
