@@ -46,7 +46,8 @@ class Quota:
 
 
 def invitation_quota(account_id: int, now: datetime) -> Quota:
-    """How many invitations the account has sent in the last 24 hours, and may still send."""
+    """How many emails to invitees the account has sent in the last 24 hours, and how many
+    more it may send."""
     used, oldest = db.session.execute(
         select(func.count(), func.min(AuditEvent.created_at)).where(
             AuditEvent.account_id == account_id,
