@@ -23,6 +23,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from databases import databases
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -224,29 +226,11 @@ def main(argv: list[str] | None = None, postgres_url: str | None = None) -> list
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args(argv)
 
-    from tests.postgres import ThrowawayPostgres, find_bindir
-
-    targets = []
-    if args.database in ("sqlite", "both"):
-        targets.append(("SQLite", "sqlite:///TMP/bench.sqlite"))
-    postgres = None
-    if args.database in ("postgresql", "both"):
-        if postgres_url:
-            targets.append(("PostgreSQL", postgres_url))
-        elif (bindir := find_bindir()) is None:
-            print("No PostgreSQL binaries found: PostgreSQL skipped.")
-        else:
-            postgres = ThrowawayPostgres(bindir, Path(tempfile.mkdtemp(prefix="bench-pg-")))
-            targets.append(("PostgreSQL", postgres.start()))
     results = []
-    try:
+    with databases(args.database, "sqlite:///TMP/bench.sqlite", postgres_url) as targets:
         for name, url in targets:
             print(f"Batch of {args.size:,} on {name}, {args.runs} runs ...", flush=True)
             results.append(run(name, url, args.runs, args.size))
-    finally:
-        if postgres is not None:
-            postgres.stop()
-            shutil.rmtree(postgres.root, ignore_errors=True)
     print()
     print(table(results))
     return results

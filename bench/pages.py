@@ -28,6 +28,8 @@ import urllib.parse
 from html import unescape
 from pathlib import Path
 
+from databases import databases
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
@@ -293,22 +295,8 @@ def main(argv: list[str] | None = None, postgres_url: str | None = None) -> list
         print("wrk is not installed (apt-get install wrk): pages under load skipped.")
         return []
 
-    from tests.postgres import ThrowawayPostgres, find_bindir
-
-    targets = []
-    if args.database in ("sqlite", "both"):
-        targets.append(("SQLite", "sqlite:///TMP/scale.sqlite"))
-    postgres = None
-    if args.database in ("postgresql", "both"):
-        if postgres_url:
-            targets.append(("PostgreSQL", postgres_url))
-        elif (bindir := find_bindir()) is None:
-            print("No PostgreSQL binaries found: PostgreSQL skipped.")
-        else:
-            postgres = ThrowawayPostgres(bindir, Path(tempfile.mkdtemp(prefix="bench-pg-")))
-            targets.append(("PostgreSQL", postgres.start()))
     results = []
-    try:
+    with databases(args.database, "sqlite:///TMP/scale.sqlite", postgres_url) as targets:
         for name, url in targets:
             print(f"Pages under load on {name}, {args.rounds} rounds ...", flush=True)
             results.append(
@@ -322,10 +310,6 @@ def main(argv: list[str] | None = None, postgres_url: str | None = None) -> list
                     args.reuse if name == "SQLite" else None,
                 )
             )
-    finally:
-        if postgres is not None:
-            postgres.stop()
-            shutil.rmtree(postgres.root, ignore_errors=True)
     print()
     print(table(results))
     print()
