@@ -31,7 +31,7 @@ extract: $(VENV)/.installed
 		-i wizard/translations/messages.pot -d wizard/translations
 
 setup: $(VENV)/.installed translations
-	$(BIN)/flask setup
+	FLASK_DEMO_MODE=1 $(BIN)/flask setup
 
 ## Set up and serve the app with demo data on http://127.0.0.1:5000
 run: setup

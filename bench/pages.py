@@ -49,8 +49,10 @@ def environment(url: str, tmp: Path) -> dict[str, str]:
         **os.environ,
         "FLASK_APP": "wizard",
         "FLASK_SQLALCHEMY_DATABASE_URI": url,
-        "FLASK_SECRET_KEY": "benchmark",
+        "FLASK_SECRET_KEY": "benchmark key, the same for every process",
         "FLASK_BASE_URL": "http://127.0.0.1",
+        # Served as in production, which wants a mail server (nothing is sent here).
+        "FLASK_MAIL_SERVER": "127.0.0.1",
     }
 
 

@@ -25,6 +25,9 @@ def test_environment_overrides_instance_config(tmp_path, monkeypatch):
     (tmp_path / "config.py").write_text("INVITATION_VALID_DAYS = 14\nBASE_URL = 'https://a'\n")
     monkeypatch.setenv("FLASK_BASE_URL", "https://invite.example.com")
     monkeypatch.setenv("FLASK_SQLALCHEMY_DATABASE_URI", "sqlite://")
+    monkeypatch.setenv("FLASK_SECRET_KEY", "a secret key from the environment")
+    monkeypatch.setenv("FLASK_MAIL_SERVER", "smtp.example.com")
+    monkeypatch.delenv("WIZARD_INSTANCE_PATH", raising=False)
     import flask
 
     monkeypatch.setattr(

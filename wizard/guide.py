@@ -198,9 +198,6 @@ def css_content(sentence: str, **counters: str) -> str:
 
 # --- Rendering -------------------------------------------------------------------------
 
-STATIC_CSS = Path(__file__).resolve().parent.parent / "static" / "css"
-
-
 def _guide_html(locale: str, personalisation: Personalisation | None) -> str:
     with force_locale(locale):
         context = guide_context(personalisation, medium="pdf")
@@ -210,7 +207,8 @@ def _guide_html(locale: str, personalisation: Personalisation | None) -> str:
             page="page",
             pages="pages",
         )
-        context["stylesheet"] = (STATIC_CSS / "guide-pdf.css").read_text(encoding="utf-8")
+        stylesheet = Path(current_app.static_folder or "static") / "css" / "guide-pdf.css"
+        context["stylesheet"] = stylesheet.read_text(encoding="utf-8")
         # Straight from the Jinja environment, without the page layout's context processors:
         # the PDF needs no request, so a worker can attach it to an email.
         return current_app.jinja_env.get_template("guide/pdf.html").render(**context)

@@ -20,9 +20,8 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from tests.helpers import csrf_token
+from tests.http_session import Owner
 from tests.postgres import free_port
-from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
 from wizard.models import Account, DeliveryStatus, Invitation, InvitationStatus, OutboxEmail
 from wizard.tokens import token_hash
@@ -94,52 +93,6 @@ def stop_app_server(process: subprocess.Popen) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
-
-
-class Owner:
-    """An owner's browser: one cookie jar, used against either app process."""
-
-    def __init__(self, email: str):
-        self.email = email
-        self.http = requests.Session()
-
-    def submit(self, url: str, data: dict, page: str | None = None) -> requests.Response:
-        form_page = self.http.get(page or url, timeout=10)
-        assert form_page.status_code == 200, (page or url, form_page.status_code)
-        payload = {"csrf_token": csrf_token(form_page.text), **data}
-        return self.http.post(url, data=payload, allow_redirects=False, timeout=30)
-
-    def sign_in(self, app: str) -> None:
-        response = self.submit(f"{app}/sign-in", {"email": self.email, "password": DEMO_PASSWORD})
-        assert response.status_code == 302, response.text
-
-    def send_batch(self, app: str, people: list[tuple[str, str]]) -> None:
-        """The wizard from start to Send, on `app`: people, no heads-up, licenses, send."""
-        response = self.submit(f"{app}/users/add/", {"start_over": "1"})
-        base = app + re.match(r"(/users/add/\d+)/", response.headers["Location"]).group(1)
-        addresses = "\n".join(f"{name} <{email}>" for email, name in people)
-        steps = [
-            (f"{base}/people", {"addresses": addresses, "default_type": "basic", "check": "1"}),
-            (f"{base}/heads-up", {"skip": "1", "confirm_skip": "y"}),
-            (f"{base}/licenses", {"confirm": "1"}),
-        ]
-        for url, data in steps:
-            response = self.submit(url, data)
-            assert response.status_code == 302, (url, response.text[:2000])
-        response = self.submit(f"{base}/send", {}, page=f"{base}/check")
-        assert response.status_code == 302 and "/sent" in response.headers["Location"], (
-            response.status_code,
-            response.headers.get("Location"),
-        )
-
-    def resend(self, app: str, ids: list[int]) -> None:
-        query = "&".join(f"ids={i}" for i in ids)
-        response = self.submit(
-            f"{app}/users/pending/resend",
-            {"ids": ",".join(map(str, ids)), "back": "/users/pending/"},
-            page=f"{app}/users/pending/resend?{query}",
-        )
-        assert response.status_code == 302, response.text[:2000]
 
 
 def pending_ids(app, business: str, count: int) -> list[int]:

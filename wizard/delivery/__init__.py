@@ -24,6 +24,7 @@ __all__ = [
     "MailboxEntry",
     "MailboxMessage",
     "PassReport",
+    "apply_defaults",
     "build_message",
     "classify_failure",
     "deliver_due",
@@ -87,9 +88,14 @@ class InProcessDelivery:
             run_worker(loop=True, stop=self.stop)
 
 
-def init_app(app: Flask) -> None:
+def apply_defaults(config: dict) -> None:
+    """Delivery's own settings, where the configuration does not set them."""
     for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+        config.setdefault(key, value)
+
+
+def init_app(app: Flask) -> None:
+    apply_defaults(app.config)
     if app.config.get("MAIL_DELIVER_IN_PROCESS"):
         delivery = InProcessDelivery(app)
         app.extensions["in_process_delivery"] = delivery

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 import flask_mail
 from flask import Flask, current_app
+from jinja2 import TemplateNotFound
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -142,6 +143,8 @@ def prepare(claim: Claim, now: datetime) -> None:
             return
         claim.message.wire_payload()  # written now, while the previous email is on the wire
         claim.subject = rendered.subject
+    except TemplateNotFound:
+        raise  # the installation is broken, not this email: stop the pass, keep it queued
     except Exception as exc:  # a template or context problem: retrying will not fix it
         logger.exception("Could not prepare %s email %s", email.kind, email.id)
         claim.outcome = Outcome(DeliveryStatus.FAILED, f"Not sent: could not prepare it ({exc})")

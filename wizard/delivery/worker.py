@@ -239,10 +239,10 @@ def run_worker(*, loop: bool, stop: threading.Event, interval: float | None = No
     while not stop.is_set():
         try:
             report = deliver_due(stop=stop)
-        except Exception:  # keep the loop alive: the next pass may well work
+        except Exception as exc:  # keep the loop alive: the next pass may well work
             logger.exception("Delivery pass failed")
             db.session.rollback()
-            report = PassReport(stopped="error")
+            report = PassReport(stopped=f"the pass failed ({type(exc).__name__}: {exc})")
         finally:
             db.session.remove()
         if echo and (report.attempted or report.reminders or report.stopped or not loop):
@@ -266,20 +266,37 @@ def _describe(report: PassReport) -> str:
     return line + (f" Stopped: {report.stopped}." if report.stopped else "")
 
 
+def pass_went_wrong(report: PassReport) -> str | None:
+    """Why a pass should end `send-mail` with a non-zero exit, so systemd or cron notice: the
+    mail server could not be reached, the pass failed, or errors kept every due email back."""
+    if report.stopped and report.stopped != "asked to stop":
+        return report.stopped
+    if report.attempted and not report.sent:
+        return f"none of the {report.attempted} due emails could be sent"
+    return None
+
+
 @click.command("send-mail")
 @click.option("--loop", is_flag=True, help="Keep delivering until stopped (SIGTERM or Ctrl+C).")
 @click.option("--interval", type=float, default=None, help="Seconds between passes with --loop.")
 @with_appcontext
 def send_mail_command(loop: bool, interval: float | None) -> None:
-    """Send the queued email: one pass, or with --loop until SIGTERM."""
+    """Send the queued email: one pass, or with --loop until SIGTERM.
+
+    One pass exits with status 1 when the mail server could not be reached or errors kept
+    every due email back (see the log for the reasons)."""
     stop = threading.Event()
     previous = {
         sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)
     }
     try:
-        run_worker(loop=loop, stop=stop, interval=interval, echo=lambda r: click.echo(_describe(r)))
+        report = run_worker(
+            loop=loop, stop=stop, interval=interval, echo=lambda r: click.echo(_describe(r))
+        )
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if loop:
         click.echo("Stopped cleanly.")
+    elif report is not None and (problem := pass_went_wrong(report)):
+        raise click.ClickException(f"Mail was not delivered: {problem}.")
