@@ -88,7 +88,7 @@ def _checked_email(value: str) -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(str(exc), param_hint="--email") from None
 
 
 @click.command("create-owner")
