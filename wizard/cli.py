@@ -116,7 +116,9 @@ def create_owner_command(business, email, name, licenses, language, password_std
     email = _checked_email(normalise_email(email))
     business = business.strip()
     if not business or len(business) > 200:
-        raise click.BadParameter("give the business a name of 1 to 200 characters", "--business")
+        raise click.BadParameter(
+            "give the business a name of 1 to 200 characters", param_hint="--business"
+        )
     if language not in current_app.config["LANGUAGES"]:
         choices = ", ".join(current_app.config["LANGUAGES"])
         raise click.BadParameter(f"choose one of {choices}", param_hint="--language")
