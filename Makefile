@@ -38,11 +38,11 @@ run: setup
 	FLASK_DEMO_MODE=1 FLASK_MAIL_DELIVER_IN_PROCESS=$${FLASK_MAIL_DELIVER_IN_PROCESS:-1} \
 		$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## Set up and run the whole test suite (SQLite and PostgreSQL)
+## Set up and run the whole test suite (SQLite and PostgreSQL), each test folder on its own
 test: $(VENV)/.installed-test translations
 	$(BIN)/ruff check wizard tests
 	BIN=$(BIN) .ci/audit
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	.ci/pytest-each-folder $(BIN)/python $(PYTEST_ARGS)
 
 ## bandit on the code, pip-audit on the dependencies (.ci/audit says what it could check)
 audit: $(VENV)/.installed-test

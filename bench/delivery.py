@@ -179,7 +179,7 @@ def run(database: str, url: str, count: int, port: int, received, profile=False)
     tmp = Path(tempfile.mkdtemp(prefix="bench-delivery-"))
     app = create_app(
         {
-            "SECRET_KEY": "benchmark",
+            "SECRET_KEY": "benchmark key, not a secret",
             "SQLALCHEMY_DATABASE_URI": url.replace("TMP", str(tmp)),
             "BASE_URL": "https://invite.example.com",
             "MAIL_SERVER": "127.0.0.1",
