@@ -106,6 +106,8 @@ def test_the_installed_wheel_serves_every_page_in_german_and_delivers_invitation
         "FLASK_MAIL_PORT": str(smtp_server.port),
     }
 
+    redis = run(installed, "python", "-c", "import redis", env=env, cwd=operator)
+    assert redis.returncode == 0, "the prod extra brings the client for redis:// rate limits"
     where = run(
         installed, "python", "-c", "import wizard; print(wizard.__file__)", env=env, cwd=operator
     )
@@ -192,6 +194,8 @@ def test_the_installed_wheel_serves_every_page_in_german_and_delivers_invitation
     finally:
         server.terminate()
         server.wait(30)
+    # Two workers counting sign-in attempts each in its own memory: the operator is told.
+    assert "RATELIMIT_STORAGE_URI is memory://" in log.read_text()
 
     sent = run(installed, "flask", "--app", "wizard", "send-mail", env=env, cwd=operator)
     assert sent.returncode == 0, sent.stderr
