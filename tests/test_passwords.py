@@ -7,7 +7,7 @@ from wizard.passwords import hash_password, password_matches
 
 def test_the_default_cost_is_scrypt_n_2_17_r_8_p_1(tmp_path):
     assert Defaults.PASSWORD_HASH_METHOD == "scrypt:131072:8:1"
-    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     with app.app_context():
         hashed = hash_password("correct-horse-battery")
         assert hashed.startswith("scrypt:131072:8:1$")
