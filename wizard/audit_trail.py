@@ -52,6 +52,7 @@ def action_labels() -> dict[str, str]:
         "reminders_turned_on": _("Automatic reminders turned on"),
         "reminders_turned_off": _("Automatic reminders turned off"),
         "password_changed": _("Password changed"),
+        "business_created": _("Business account created"),
     }
 
 
