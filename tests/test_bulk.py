@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from wizard.bulk import among, insert_rows
+from wizard.common.bulk import among, insert_rows
 from wizard.extensions import db
 from wizard.models import DeliveryStatus, OutboxEmail, User
 from wizard.models.types import utcnow

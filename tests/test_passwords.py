@@ -1,8 +1,8 @@
 """The production password cost, checked on the real configuration."""
 
 from wizard import create_app
+from wizard.accounts.passwords import hash_password, password_matches
 from wizard.config import Defaults
-from wizard.passwords import hash_password, password_matches
 
 
 def test_the_default_cost_is_scrypt_n_2_17_r_8_p_1(tmp_path):

@@ -7,19 +7,19 @@ from flask import Flask
 
 from .config import Defaults, load_or_create_secret_key
 
-# Each module in wizard/views/ has one blueprint, `bp`.
+# Each of these modules has one blueprint, `bp`.
 BLUEPRINTS = (
-    "home",
-    "language",
-    "users",
-    "account",
-    "wizard",
-    "invite",
-    "pending",
-    "audit_log",
-    "guide",
-    "mailbox",
-    "domains",
+    "accounts.views.home",
+    "accounts.views.language",
+    "manage.views.users",
+    "accounts.views.account",
+    "invite.views",
+    "accept.views",
+    "manage.views.pending",
+    "manage.views.audit_log",
+    "guide.views",
+    "delivery.views",
+    "domains.views",
 )
 
 
@@ -45,7 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         db_path = os.path.join(app.instance_path, "wizard.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
 
-    from . import auth, cli, delivery, errors, i18n, layout, security
+    from . import cli, delivery
+    from .accounts import auth
+    from .common import errors, i18n, layout, security
     from .extensions import csrf, db, login_manager, mail, migrate
 
     db.init_app(app)
@@ -63,7 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(auth.bp)
     for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(f".views.{name}", __name__).bp)
+        app.register_blueprint(importlib.import_module(f".{name}", __name__).bp)
     security.limit_invitation_links(app)
 
     return app

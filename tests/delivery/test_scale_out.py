@@ -22,10 +22,10 @@ from sqlalchemy import select
 
 from tests.helpers import csrf_token
 from tests.postgres import free_port
+from wizard.accept.tokens import token_hash
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
 from wizard.models import Account, DeliveryStatus, Invitation, InvitationStatus, OutboxEmail
-from wizard.tokens import token_hash
 
 from .conftest import seeded_app
 from .test_workers import ROOT, stopped, wait_for

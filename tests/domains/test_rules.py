@@ -2,8 +2,7 @@
 
 import pytest
 
-from wizard.addresses import parse_text
-from wizard.domains import (
+from wizard.domains.domains import (
     VERIFICATION_PREFIX,
     DiscoveredPerson,
     DnsSettings,
@@ -18,6 +17,7 @@ from wizard.domains import (
     normalise_domain,
     public_mail_domain,
 )
+from wizard.invite.addresses import parse_text
 
 
 @pytest.mark.parametrize(

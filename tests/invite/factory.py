@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from wizard import tokens
+from wizard.accept import tokens
 from wizard.extensions import db
 from wizard.models import (
     AuditEvent,

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from tests.helpers import h1_of, submit, text_of
 from tests.invite.factory import invite, snapshot, subscription_of, user
-from wizard import acceptance
-from wizard.acceptance import Blocker, Outcome
+from wizard.accept import acceptance
+from wizard.accept.acceptance import Blocker, Outcome
 from wizard.extensions import db
 from wizard.models import Account, Role, User
 

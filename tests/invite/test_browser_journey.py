@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from tests.conftest import make_app, reset_database, seed
 from tests.invite.factory import invitation_for, invite
-from wizard import tokens
+from wizard.accept import tokens
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
 from wizard.models import UserType

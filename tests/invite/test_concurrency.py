@@ -8,9 +8,10 @@ from sqlalchemy import func
 
 from tests.conftest import make_app, reset_database, seed
 from tests.invite.factory import count, invitation_for, invite, user
-from wizard import acceptance, management
-from wizard.acceptance import Outcome
+from wizard.accept import acceptance
+from wizard.accept.acceptance import Outcome
 from wizard.extensions import db
+from wizard.manage import management
 from wizard.models import (
     AuditEvent,
     InvitationStatus,

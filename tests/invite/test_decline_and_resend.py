@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from tests.helpers import h1_of, submit, text_of
 from tests.invite.factory import count, invitation_for, invite, snapshot
-from wizard import acceptance, tokens
-from wizard.acceptance import Outcome
+from wizard.accept import acceptance, tokens
+from wizard.accept.acceptance import Outcome
 from wizard.extensions import db
 from wizard.models import AuditEvent, InvitationStatus, OutboxEmail
 from wizard.models.types import utcnow

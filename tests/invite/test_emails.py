@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from tests.helpers import submit
 from tests.invite.factory import invite
+from wizard.delivery.mailer import render_email
 from wizard.extensions import db
-from wizard.mailer import render_email
 from wizard.models import OutboxEmail
 
 RECEIPT = {

@@ -7,8 +7,8 @@ import pytest
 
 from tests.helpers import h1_of, text_of, title_of
 from tests.invite.factory import invitation_for, invite, snapshot
-from wizard import acceptance
-from wizard.acceptance import LinkState, Outcome
+from wizard.accept import acceptance
+from wizard.accept.acceptance import LinkState, Outcome
 from wizard.extensions import db
 from wizard.models import InvitationStatus, UserType
 from wizard.models.types import utcnow

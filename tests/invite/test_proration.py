@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wizard.proration import minor_unit, prorated_refund, remaining_days
+from wizard.accept.proration import minor_unit, prorated_refund, remaining_days
 
 CURRENCIES = ["USD", "EUR", "JPY", "KWD", "CHF"]
 

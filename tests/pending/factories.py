@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from wizard import tokens
+from wizard.accept import tokens
 from wizard.extensions import db
 from wizard.models import (
     Account,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.pending.factories import make_email, make_invitation
-from wizard.csv_export import csv_lines, neutralise
+from wizard.manage.csv_export import csv_lines, neutralise
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard.addresses import (
+from wizard.invite.addresses import (
     CSV,
     CsvError,
     check_batch,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from wizard.impact import (
+from wizard.invite.impact import (
     FEATURES,
     CurrentPlan,
     SeatOutlook,

@@ -16,6 +16,7 @@ from tests.wizard.flow import (
     to_check,
 )
 from tests.wizard.test_people import invite_directly
+from wizard.accept.tokens import token_for, token_hash
 from wizard.extensions import db
 from wizard.models import (
     Account,
@@ -27,7 +28,6 @@ from wizard.models import (
     User,
 )
 from wizard.models.types import utcnow
-from wizard.tokens import token_for, token_hash
 
 PEOPLE = "Ana Pro <ana.pro@acme.example>\nben.pro@acme.example\ngus@acme.example"
 

@@ -1,6 +1,6 @@
 """The order of the steps and when each is complete: rules on the draft's data alone."""
 
-from wizard.drafts import (
+from wizard.invite.drafts import (
     STEP_NAMES,
     can_open,
     completed_steps,

@@ -1,0 +1,472 @@
+"""The owner's wizard: start → who → tell them first → licenses → check and send → sent."""
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request
+from flask import url_for as flask_url_for
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.auth import keeps_input_on_csrf_error, manager_required
+from ..common.scoping import get_scoped_or_404
+from ..delivery.mailer import render_email
+from ..guide.quick_guide import GUIDE_KEY_OF_STEP, guide_steps
+from ..manage.seats import seat_count
+from ..models import WizardDraft
+from ..models.types import utcnow
+from . import batches, drafts
+from .drafts import STEPS, Step
+from .forms import (
+    HeadsUpForm,
+    LicensesForm,
+    MakeBasicForm,
+    PeopleForm,
+    SendForm,
+    StartForm,
+    UserTypeForm,
+    people_error,
+)
+from .impact import seat_bar
+from .quota import QuotaExceeded, invitation_quota
+
+bp = Blueprint("wizard", __name__, url_prefix="/users/add")
+
+STEP_BY_NAME = {step.name: step for step in STEPS}
+
+
+@bp.context_processor
+def wizard_helpers() -> dict:
+    return {"number": format_decimal, "seat_segments": seat_bar}
+
+
+def step_url(draft: WizardDraft, name: str, **kw) -> str:
+    return flask_url_for(STEP_BY_NAME[name].endpoint, draft_id=draft.id, **kw)
+
+
+def next_url(draft: WizardDraft) -> str:
+    """After saving a step: the first step that still needs an answer."""
+    return step_url(draft, drafts.first_incomplete_step(draft.data))
+
+
+def wizard_step(name: str) -> Callable:
+    """Load the signed-in account's draft (another account's is a 404); a sent draft shows
+    its sent page; a step not reached yet sends the owner to the first incomplete one."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(draft_id: int, **kw):
+            draft = get_scoped_or_404(WizardDraft, draft_id)
+            if draft.sent_batch_id is not None:
+                return redirect(flask_url_for("wizard.sent", draft_id=draft.id))
+            if not drafts.can_open(draft.data, name):
+                flash(_("Answer this step first. Everything you entered so far is kept."), "info")
+                return redirect(next_url(draft))
+            return view(draft, **kw)
+
+        return wrapped
+
+    return decorator
+
+
+def render_step(draft: WizardDraft, step: str, **context) -> str:
+    current: Step = STEP_BY_NAME[step]
+    previous = drafts.previous_step(step)
+    return render_template(
+        f"wizard/{step}.html",
+        draft=draft,
+        step=current,
+        steps=STEPS,
+        step_number=drafts.STEP_NAMES.index(step) + 1,
+        done=drafts.completed_steps(draft.data),
+        back_url=step_url(draft, previous.name) if previous else flask_url_for("wizard.start"),
+        next_step_url=next_url(draft),
+        step_url=lambda name: step_url(draft, name),
+        step_help=_guide_help(GUIDE_KEY_OF_STEP[step]),
+        **context,
+    )
+
+
+def _guide_help(key: str) -> dict[str, str]:
+    """The help area of a step: the guide's own words for it, and links into the guide."""
+    text = next(text for k, _name, text in guide_steps() if k == key)
+    return {"key": key, "text": text}
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+# --- start ---------------------------------------------------------------------------------
+
+
+@bp.route("/", methods=["GET", "POST"])
+@manager_required
+@keeps_input_on_csrf_error
+def start():
+    form = StartForm()
+    if form.validate_on_submit():
+        draft = drafts.start_draft(
+            current_user.account_id, current_user.id, start_over=bool(form.start_over.data)
+        )
+        return redirect(next_url(draft))
+    return render_template(
+        "wizard/start.html",
+        form=form,
+        open_draft=drafts.open_draft(current_user.account_id, current_user.id),
+        seats=seat_count(current_user.account),
+        user_types=drafts.user_types,
+    )
+
+
+# --- step 1: who ---------------------------------------------------------------------------
+
+
+@bp.route("/<int:draft_id>/people", methods=["GET", "POST"])
+@manager_required
+@keeps_input_on_csrf_error
+@wizard_step("people")
+def people(draft: WizardDraft):
+    stored = drafts.people_input(draft.data)
+    form = PeopleForm(
+        data={"addresses": stored.get("text", ""), "default_type": stored.get("default_type")}
+        if request.method == "GET" and stored
+        else None
+    )
+    if form.validate_on_submit():
+        outcome = drafts.save_people(
+            draft,
+            text=form.addresses.data or "",
+            default_type=form.default_type.data,
+            csv_upload=form.csv_upload,
+            remove_file=form.remove_file.data,
+            leave_out_problems=bool(form.leave_out.data),
+            own_email=current_user.email,
+            max_people=current_app.config["MAX_BATCH_SIZE"],
+        )
+        if outcome.saved:
+            return redirect(next_url(draft))
+        if outcome.error:
+            form[outcome.field].errors.append(
+                people_error(
+                    outcome.error, count=outcome.count, limit=current_app.config["MAX_BATCH_SIZE"]
+                )
+            )
+        stored = drafts.people_input(draft.data)
+    problems = [drafts.entry_from_dict(d) for d in stored.get("problems", [])]
+    if problems and not form.addresses.errors and not drafts.completed_steps(draft.data)["people"]:
+        form.addresses.errors = [
+            ngettext(
+                "%(num)d entry has a problem. Fix it in the list, or continue without it.",
+                "%(num)d entries have problems. Fix them in the list, or continue without them.",
+                len(problems),
+            )
+        ]
+    return render_step(
+        draft,
+        "people",
+        form=form,
+        problems=problems,
+        stored=stored,
+        people_count=len(drafts.user_types(draft.data)),
+    )
+
+
+# --- step 2: tell them first --------------------------------------------------------------
+
+
+def _default_message() -> dict[str, str]:
+    # The heads-up says what to look out for: the invitation's own subject line.
+    nobody = drafts.Person(email="", name="", user_type="basic", source="text", line=0)
+    return batches.default_heads_up(
+        current_user.account.name,
+        current_user.display_name,
+        current_app.config["INVITATION_VALID_DAYS"],
+        _invitation_preview(nobody).subject,
+        # The public guide's part for invitees, from BASE_URL like every link in an email.
+        current_app.config["BASE_URL"].rstrip("/")
+        + flask_url_for("guide.page")
+        + "#how-invitees-accept",
+    )
+
+
+def _contacted_message(action: str, count: int) -> str:
+    if action == "send":
+        return ngettext(
+            "The message is on its way to %(num)d person.",
+            "The message is on its way to %(num)d people.",
+            count,
+        )
+    return ngettext(
+        "%(num)d person is marked as contacted.", "%(num)d people are marked as contacted.", count
+    )
+
+
+@bp.route("/<int:draft_id>/heads-up", methods=["GET", "POST"])
+@manager_required
+@keeps_input_on_csrf_error
+@wizard_step("heads_up")
+def heads_up(draft: WizardDraft):
+    message = batches.heads_up_message(draft.data, _default_message())
+    form = HeadsUpForm(data=message if request.method == "GET" else None)
+    over_quota = None
+    if form.validate_on_submit():
+        try:
+            count = batches.answer_heads_up(
+                draft,
+                action=form.action,
+                account=current_user.account,
+                sender=current_user._get_current_object(),
+                subject=form.subject.data or "",
+                body=form.body.data or "",
+            )
+        except QuotaExceeded as refused:  # said on the page below, the message kept as typed
+            over_quota = refused.quota
+        else:
+            if form.action == "save":
+                flash(_("Your message is saved."), "success")
+                return redirect(step_url(draft, "heads_up") + "#send-it-yourself")
+            if count:  # 0 after a double click: the first click did the work and said so
+                flash(_contacted_message(form.action, count), "success")
+            return redirect(next_url(draft))
+    people = drafts.people_of(draft.data)
+    waiting = [p for p in people if not p.contacted_at]
+    first = (waiting or people)[0]
+    business = current_user.account.name
+    page = render_step(
+        draft,
+        "heads_up",
+        form=form,
+        people=people,
+        waiting=waiting,
+        heads_up=drafts.answers(draft.data, "heads_up"),
+        example=first,
+        example_subject=batches.personalise(
+            message["subject"], name=first.name, email=first.email, business=business
+        ),
+        example_body=batches.personalise(
+            message["body"], name=first.name, email=first.email, business=business
+        ),
+        quota=over_quota or invitation_quota(current_user.account_id, utcnow()),
+    )
+    return (page, 429) if over_quota else page
+
+
+@bp.route("/<int:draft_id>/heads-up.txt")
+@manager_required
+@wizard_step("heads_up")
+def heads_up_download(draft: WizardDraft):
+    message = batches.heads_up_message(draft.data, _default_message())
+    people = drafts.people_of(draft.data)
+    business = current_user.account.name
+    text = render_template(
+        "wizard/heads_up_messages.txt",
+        messages=(
+            (
+                person,
+                batches.personalise(
+                    message["subject"], name=person.name, email=person.email, business=business
+                ),
+                batches.personalise(
+                    message["body"], name=person.name, email=person.email, business=business
+                ),
+            )
+            for person in people
+        ),
+        count=len(people),
+    )
+    return Response(
+        text,
+        mimetype="text/plain",
+        headers={"Content-Disposition": 'attachment; filename="heads-up-messages.txt"'},
+    )
+
+
+# --- step 3: licenses ----------------------------------------------------------------------
+
+
+@bp.route("/<int:draft_id>/licenses", methods=["GET", "POST"])
+@manager_required
+@keeps_input_on_csrf_error
+@wizard_step("licenses")
+def licenses(draft: WizardDraft):
+    form = LicensesForm()
+    review = drafts.license_review(draft, current_user.account)
+    if form.validate_on_submit():
+        if drafts.confirm_licenses(draft, review.seats):
+            return redirect(next_url(draft))
+        form.confirm.errors = [
+            ngettext(
+                "You are inviting %(licensed)d people as Licensed, but only %(num)d license "
+                "is free. Make %(extra)d of them Basic, or buy more licenses.",
+                "You are inviting %(licensed)d people as Licensed, but only %(num)d licenses "
+                "are free. Make %(extra)d of them Basic, or buy more licenses.",
+                review.seats.free_now,
+                licensed=review.seats.batch,
+                extra=review.seats.over_by,
+            )
+        ]
+    pagination = drafts.paginate(len(review.people), _page())
+    return render_step(
+        draft,
+        "licenses",
+        form=form,
+        review=review,
+        pagination=pagination,
+        rows=list(
+            zip(
+                review.people[pagination.start : pagination.end],
+                review.impacts[pagination.start : pagination.end],
+                strict=True,
+            )
+        ),
+        page_url=lambda n: step_url(draft, "licenses", page=n) + "#people",
+    )
+
+
+@bp.route("/<int:draft_id>/licenses/user-type", methods=["POST"])
+@manager_required
+@wizard_step("licenses")
+def change_user_type(draft: WizardDraft):
+    form = UserTypeForm()
+    if form.validate_on_submit() and drafts.set_user_type(draft, form.email, form.user_type):
+        flash(
+            _(
+                "%(email)s will join as %(type)s.",
+                email=form.email,
+                type=_("Licensed") if form.user_type == "licensed" else _("Basic"),
+            ),
+            "success",
+        )
+    page = request.args.get("page", type=int)
+    return redirect(step_url(draft, "licenses", page=page) + "#people")
+
+
+@bp.route("/<int:draft_id>/licenses/make-basic", methods=["POST"])
+@manager_required
+@wizard_step("licenses")
+def make_basic(draft: WizardDraft):
+    form = MakeBasicForm()
+    if form.validate_on_submit():
+        changed = drafts.make_extra_people_basic(draft, current_user.account)
+        flash(
+            ngettext(
+                "%(num)d person will now join as Basic.",
+                "%(num)d people will now join as Basic.",
+                changed,
+            ),
+            "success",
+        )
+    return redirect(step_url(draft, "licenses"))
+
+
+# --- step 4: check and send ---------------------------------------------------------------
+
+
+def _invitation_preview(person: drafts.Person):
+    """The invitation as `person` will get it: in their language when they have an account."""
+    expires_at = utcnow().replace(microsecond=0) + _valid_for()
+    locale = current_user.account.default_locale
+    if person.email:
+        locale = batches.locales_of([person.email], locale)[person.email]
+    return render_email(
+        "invitation",
+        locale=locale,
+        context=batches.invitation_context(current_user.account, current_user, person, expires_at),
+        preview=True,
+    )
+
+
+def _valid_for() -> timedelta:
+    return timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
+
+
+@bp.route("/<int:draft_id>/check", methods=["GET"])
+@manager_required
+@wizard_step("check")
+def check(draft: WizardDraft):
+    review = drafts.license_review(draft, current_user.account)
+    return render_step(
+        draft,
+        "check",
+        form=SendForm(formdata=None),
+        review=review,
+        people_answers=drafts.answers(draft.data, "people"),
+        heads_up=drafts.answers(draft.data, "heads_up"),
+        overrides=len(drafts.answers(draft.data, "licenses").get("overrides", {})),
+        email=_invitation_preview(review.people[0]),
+        expires_at=utcnow() + _valid_for(),
+        quota=invitation_quota(current_user.account_id, utcnow()),
+    )
+
+
+@bp.route("/<int:draft_id>/check/invitation-email", methods=["GET"])
+@manager_required
+@wizard_step("check")
+def invitation_email(draft: WizardDraft):
+    """The HTML invitation as its own page: email HTML needs inline styles, so it gets a CSP
+    that allows styles but no scripts, forms or framing."""
+    email = _invitation_preview(drafts.people_of(draft.data)[0])
+    response = Response(email.html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
+    )
+    return response
+
+
+def _not_sent_message(reason: str | None) -> str:
+    if reason == "people_changed":
+        return _(
+            "Some people were invited or joined since you checked the list. Nothing was "
+            "sent: check the list and continue."
+        )
+    if reason == "seats":
+        return _(
+            "There are fewer free licenses than when you checked. Nothing was sent: make "
+            "some people Basic, or buy more licenses."
+        )
+    if reason == "too_many":
+        return _("The list is longer than one batch can be. Nothing was sent.")
+    return _("Answer this step first. Nothing was sent.")
+
+
+@bp.route("/<int:draft_id>/send", methods=["POST"])
+@manager_required
+def send(draft_id: int):
+    # CSRFProtect has checked the token, as for every POST; nothing else in the form counts.
+    draft = get_scoped_or_404(WizardDraft, draft_id)
+    outcome = batches.send_batch(
+        draft.id,
+        account=current_user.account,
+        inviter=current_user._get_current_object(),
+        valid_days=current_app.config["INVITATION_VALID_DAYS"],
+        max_people=current_app.config["MAX_BATCH_SIZE"],
+    )
+    if outcome.batch_id is not None:
+        return redirect(flask_url_for("wizard.sent", draft_id=draft.id))
+    if outcome.reason == "quota":  # the check page says how many are left and when
+        return check(draft_id=draft.id), 429
+    flash(_not_sent_message(outcome.reason), "warning")
+    return redirect(step_url(draft, outcome.step or "people"))
+
+
+# --- sent ----------------------------------------------------------------------------------
+
+
+@bp.route("/<int:draft_id>/sent")
+@manager_required
+def sent(draft_id: int):
+    draft = get_scoped_or_404(WizardDraft, draft_id)
+    if draft.sent_batch_id is None:
+        return redirect(next_url(draft))
+    summary = batches.batch_summary(draft.sent_batch_id, current_user.account_id, _page())
+    return render_template(
+        "wizard/sent.html",
+        draft=draft,
+        summary=summary,
+        now=utcnow(),
+        page_url=lambda n: flask_url_for("wizard.sent", draft_id=draft.id, page=n) + "#people",
+    )
