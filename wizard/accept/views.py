@@ -21,11 +21,11 @@ bp = Blueprint("invite", __name__, url_prefix="/invitation")
 
 # One template per way a link can be closed; unknown links get the expired page, same status.
 CLOSED_PAGES = {
-    LinkState.EXPIRED: ("invite/expired.html", 410),
-    LinkState.UNKNOWN: ("invite/expired.html", 410),
-    LinkState.REVOKED: ("invite/revoked.html", 410),
-    LinkState.ACCEPTED: ("invite/accepted.html", 200),
-    LinkState.DECLINED: ("invite/declined.html", 200),
+    LinkState.EXPIRED: ("accept/expired.html", 410),
+    LinkState.UNKNOWN: ("accept/expired.html", 410),
+    LinkState.REVOKED: ("accept/revoked.html", 410),
+    LinkState.ACCEPTED: ("accept/accepted.html", 200),
+    LinkState.DECLINED: ("accept/declined.html", 200),
 }
 
 
@@ -61,12 +61,12 @@ def _render(page: InvitationPage, token: str, form=None):
         template, status = CLOSED_PAGES[link.state]
         return render_template(template, **context), status
     if page.viewer is not None and not page.is_invitee:
-        return render_template("invite/wrong_account.html", **context), 403
+        return render_template("accept/wrong_account.html", **context), 403
     if page.blockers:
-        return render_template(f"invite/blocked_{page.blockers[0]}.html", **context)
+        return render_template(f"accept/blocked_{page.blockers[0]}.html", **context)
     if page.viewer is None and not page.has_account and form is None:
         form = CreateAccountForm()
-    return render_template("invite/show.html", form=form, **context)
+    return render_template("accept/show.html", form=form, **context)
 
 
 def _page(token: str) -> InvitationPage:
@@ -130,7 +130,7 @@ def refund(token: str):
         )
         _flash_accepted(result)
         return redirect(url_for(".show", token=token))
-    return render_template("invite/refund.html", form=form, quote=quote, **_context(page, token))
+    return render_template("accept/refund.html", form=form, quote=quote, **_context(page, token))
 
 
 @bp.route("/<token>/accept", methods=["POST"])
@@ -165,7 +165,7 @@ def decline(token: str):
             flash(_("You declined the invitation. %(name)s has been told.",
                     name=result.link.inviter.display_name), "success")
         return redirect(url_for(".show", token=token))
-    return render_template("invite/decline.html", form=form, **_context(page, token))
+    return render_template("accept/decline.html", form=form, **_context(page, token))
 
 
 @bp.route("/<token>/ask-again", methods=["POST"])

@@ -108,7 +108,7 @@ def sign_in():
         form.password.errors.append(
             _("The email address or password is not right. Check them and try again.")
         )
-    return render_template("auth/sign_in.html", form=form)
+    return render_template("accounts/sign_in.html", form=form)
 
 
 @bp.route("/sign-out", methods=["POST"])

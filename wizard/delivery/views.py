@@ -42,7 +42,7 @@ def index():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     entries, total = mailbox_entries(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     return render_template(
-        "mailbox/index.html",
+        "delivery/mailbox/index.html",
         entries=entries,
         total=total,
         page=page,
@@ -58,7 +58,9 @@ def show(entry_id: str):
     message = mailbox_message(entry_id)
     if message is None:
         abort(404)
-    return render_template("mailbox/show.html", message=message, text=linkified(message.text))
+    return render_template(
+        "delivery/mailbox/show.html", message=message, text=linkified(message.text)
+    )
 
 
 @bp.route("/<entry_id>/html")

@@ -75,7 +75,7 @@ def render_step(draft: WizardDraft, step: str, **context) -> str:
     current: Step = STEP_BY_NAME[step]
     previous = drafts.previous_step(step)
     return render_template(
-        f"wizard/{step}.html",
+        f"invite/{step}.html",
         draft=draft,
         step=current,
         steps=STEPS,
@@ -113,7 +113,7 @@ def start():
         )
         return redirect(next_url(draft))
     return render_template(
-        "wizard/start.html",
+        "invite/start.html",
         form=form,
         open_draft=drafts.open_draft(current_user.account_id, current_user.id),
         seats=seat_count(current_user.account),
@@ -262,7 +262,7 @@ def heads_up_download(draft: WizardDraft):
     people = drafts.people_of(draft.data)
     business = current_user.account.name
     text = render_template(
-        "wizard/heads_up_messages.txt",
+        "invite/heads_up_messages.txt",
         messages=(
             (
                 person,
@@ -464,7 +464,7 @@ def sent(draft_id: int):
         return redirect(next_url(draft))
     summary = batches.batch_summary(draft.sent_batch_id, current_user.account_id, _page())
     return render_template(
-        "wizard/sent.html",
+        "invite/sent.html",
         draft=draft,
         summary=summary,
         now=utcnow(),

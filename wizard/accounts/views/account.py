@@ -25,7 +25,7 @@ def overview():
     subscription = db.session.execute(
         select(Subscription).where(Subscription.account_id == current_user.account_id)
     ).scalar_one_or_none()
-    return render_template("account/overview.html", subscription=subscription)
+    return render_template("accounts/overview.html", subscription=subscription)
 
 
 def _password_key() -> str:
@@ -83,4 +83,4 @@ def change_password():
                 "success",
             )
             return redirect(url_for(".overview"))
-    return render_template("account/password.html", form=form)
+    return render_template("accounts/password.html", form=form)

@@ -69,7 +69,7 @@ def index():
     form.action.choices = [SelectChoice("", _("Anything"))] + [
         SelectChoice(a, action_label(a, labels)) for a in log.actions
     ]
-    return render_template("audit/index.html", filters=form, log=log, args=_args())
+    return render_template("manage/audit/index.html", filters=form, log=log, args=_args())
 
 
 @bp.route("/export.csv")

@@ -251,7 +251,7 @@ def index():
     live = refreshes(bool(listing.sending.waiting))
     response = make_response(
         render_template(
-            "pending/index.html",
+            "manage/pending/index.html",
             filters=form,
             listing=listing,
             live=live,
@@ -320,7 +320,7 @@ def history(invitation_id: int):
     except NotFound:
         abort(404)
     return render_template(
-        "pending/history.html", record=record, back=list_url(request.args.get("back"))
+        "manage/pending/history.html", record=record, back=list_url(request.args.get("back"))
     )
 
 
@@ -372,7 +372,7 @@ def confirm_action():
     quota = invitation_quota(current_user.account_id, utcnow()) if action == "resend" else None
     return (
         render_template(
-            f"pending/confirm_{action}.html", form=form, plan=chosen, back=back, quota=quota
+            f"manage/pending/confirm_{action}.html", form=form, plan=chosen, back=back, quota=quota
         ),
         status,
     )

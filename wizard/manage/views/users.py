@@ -70,7 +70,7 @@ def index():
     search = filters.q.data if filters.validate() else ""
     listing = members_page(current_user.account, search or "", request.args.get("page", type=int))
     return render_template(
-        "users/index.html",
+        "manage/users/index.html",
         listing=listing,
         filters=filters,
         license_form=LicenseForm(back=request.full_path),
@@ -113,7 +113,7 @@ def take_back_license(user_id: int):
         flash(_("%(name)s has no license to take back.", name=member.display_name), "info")
         return redirect(back)
     return render_template(
-        "users/remove_license.html",
+        "manage/users/remove_license.html",
         form=form,
         member=member,
         seats=seat_count(current_user.account),
