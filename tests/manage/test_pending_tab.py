@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.helpers import count_statements, h1_of, submit, text_of, title_of
-from tests.pending.factories import make_batch, make_email, make_invitation
+from tests.manage.factories import make_batch, make_email, make_invitation
 from wizard.extensions import db
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)")

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import h1_of, submit, text_of, title_of
-from tests.pending.factories import audit_actions, make_invitation, user_id
+from tests.manage.factories import audit_actions, make_invitation, user_id
 from wizard.extensions import db
 from wizard.models import Account, Role, User, UserType
 

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import update
 
+from tests.accept.factory import count, invitation_for, invite, snapshot, user
 from tests.helpers import h1_of, submit, text_of
-from tests.invite.factory import count, invitation_for, invite, snapshot, user
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
 from wizard.models import Invitation, InvitationStatus, RefundRecord, Role, User, UserType

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from tests.helpers import submit, text_of, title_of
-from tests.wizard.flow import add_people, draft_of, heads_up, start, textarea
+from tests.invite.flow import add_people, draft_of, heads_up, start, textarea
 from wizard.extensions import db
 from wizard.models import AuditEvent, OutboxEmail
 

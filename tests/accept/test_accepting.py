@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from tests.accept.factory import count, invitation_for, invite, subscription_of, user
 from tests.helpers import csrf_token, h1_of, submit, text_of
-from tests.invite.factory import count, invitation_for, invite, subscription_of, user
 from wizard.extensions import db
 from wizard.models import (
     AuditEvent,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import h1_of, submit, text_of, title_of
-from tests.pending.factories import (
+from tests.manage.factories import (
     audit_actions,
     invitation,
     make_email,

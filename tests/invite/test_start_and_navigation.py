@@ -5,7 +5,7 @@ import re
 from sqlalchemy import func, select
 
 from tests.helpers import h1_of, submit, text_of, title_of
-from tests.wizard.flow import (
+from tests.invite.flow import (
     add_people,
     confirm_licenses,
     draft_of,

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from tests.helpers import h1_of, submit, text_of, title_of
-from tests.pending.factories import account_id, make_email, make_invitation, make_refund, user_id
+from tests.manage.factories import account_id, make_email, make_invitation, make_refund, user_id
 from wizard.common import audit
 from wizard.extensions import db
 from wizard.models import Invitation

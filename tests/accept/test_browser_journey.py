@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.accept.factory import invitation_for, invite
 from tests.conftest import make_app, reset_database, seed
-from tests.invite.factory import invitation_for, invite
 from wizard.accept import tokens
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from tests.helpers import count_statements, h1_of, submit, text_of, title_of
-from tests.pending.factories import account_id, make_invitation, user_id
+from tests.manage.factories import account_id, make_invitation, user_id
 from wizard.common import audit
 from wizard.extensions import db
 from wizard.models.types import utcnow

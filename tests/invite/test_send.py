@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from tests.helpers import csrf_token, submit, text_of
-from tests.wizard.flow import (
+from tests.invite.flow import (
     add_people,
     confirm_licenses,
     draft_of,
@@ -15,7 +15,7 @@ from tests.wizard.flow import (
     start,
     to_check,
 )
-from tests.wizard.test_people import invite_directly
+from tests.invite.test_people import invite_directly
 from wizard.accept.tokens import token_for, token_hash
 from wizard.extensions import db
 from wizard.models import (

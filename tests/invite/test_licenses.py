@@ -5,7 +5,7 @@ import re
 from sqlalchemy import update
 
 from tests.helpers import submit, text_of, title_of
-from tests.wizard.flow import add_people, confirm_licenses, draft_of, heads_up, start
+from tests.invite.flow import add_people, confirm_licenses, draft_of, heads_up, start
 from wizard.extensions import db
 from wizard.models import Account, VerifiedDomain
 

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from tests.helpers import count_statements, csrf_token, text_of
-from tests.wizard.flow import add_people, confirm_licenses, heads_up, send, start
+from tests.invite.flow import add_people, confirm_licenses, heads_up, send, start
 from wizard.extensions import db
 from wizard.models import AuditEvent, Invitation, OutboxEmail
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.pending.factories import make_email, make_invitation
+from tests.manage.factories import make_email, make_invitation
 from wizard.manage.csv_export import csv_lines, neutralise
 
 
@@ -86,7 +86,7 @@ def test_the_pending_export_follows_the_filters_of_the_page(app, auth, client):
 
 
 def test_the_audit_export_neutralises_what_people_typed(app, auth, client):
-    from tests.pending.test_audit_log import record
+    from tests.manage.test_audit_log import record
 
     record(app, "declined", actor=None, subject="x@example.com", message="=1+1")
     auth.sign_in()

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import event, insert, text
 
-from tests.pending.factories import account_id, make_batch, make_email, make_invitation, user_id
+from tests.manage.factories import account_id, make_batch, make_email, make_invitation, user_id
 from wizard.extensions import db
 from wizard.models import Invitation, InvitationStatus, UserType
 from wizard.models.types import utcnow

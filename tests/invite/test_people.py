@@ -4,7 +4,7 @@ import io
 from datetime import timedelta
 
 from tests.helpers import h1_of, submit, text_of, title_of
-from tests.wizard.flow import add_people, draft_of, start, textarea
+from tests.invite.flow import add_people, draft_of, start, textarea
 from wizard.extensions import db
 from wizard.models import Account, Invitation, InvitationStatus, UserType
 from wizard.models.types import utcnow

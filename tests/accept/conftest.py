@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.invite.factory import invite
+from tests.accept.factory import invite
 from wizard.models import UserType
 
 

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
+from tests.accept.factory import invite
 from tests.helpers import submit
-from tests.invite.factory import invite
 from wizard.delivery.mailer import render_email
 from wizard.extensions import db
 from wizard.models import OutboxEmail

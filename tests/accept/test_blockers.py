@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
+from tests.accept.factory import invite, snapshot, subscription_of, user
 from tests.helpers import h1_of, submit, text_of
-from tests.invite.factory import invite, snapshot, subscription_of, user
 from wizard.accept import acceptance
 from wizard.accept.acceptance import Blocker, Outcome
 from wizard.extensions import db

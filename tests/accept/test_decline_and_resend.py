@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from tests.accept.factory import count, invitation_for, invite, snapshot
 from tests.helpers import h1_of, submit, text_of
-from tests.invite.factory import count, invitation_for, invite, snapshot
 from wizard.accept import acceptance, tokens
 from wizard.accept.acceptance import Outcome
 from wizard.extensions import db

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
+from tests.accept.factory import invitation_for, invite, snapshot
 from tests.helpers import h1_of, text_of, title_of
-from tests.invite.factory import invitation_for, invite, snapshot
 from wizard.accept import acceptance
 from wizard.accept.acceptance import LinkState, Outcome
 from wizard.extensions import db

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func
 
+from tests.accept.factory import count, invitation_for, invite, user
 from tests.conftest import make_app, reset_database, seed
-from tests.invite.factory import count, invitation_for, invite, user
 from wizard.accept import acceptance
 from wizard.accept.acceptance import Outcome
 from wizard.extensions import db
