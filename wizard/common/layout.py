@@ -7,8 +7,6 @@ from flask_babel import format_currency, format_date, format_datetime, format_de
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..delivery.explain import explain
-
 
 def money(amount: Decimal, currency: str) -> str:
     """An amount in the reader's language: $15.99 in English, 15,99 $ in German."""
@@ -35,7 +33,6 @@ def nav_items() -> list[tuple[str, str, str]]:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["number"] = format_decimal  # 20,000 in English, 20.000 in German
-    app.jinja_env.filters["delivery_error"] = explain  # the worker's words, translated
     app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = (
         lambda d, fmt="medium": format_datetime(d, fmt) if d else ""
