@@ -9,6 +9,7 @@ from .config import Defaults, load_or_create_secret_key
 
 # Each of these modules has one blueprint, `bp`.
 BLUEPRINTS = (
+    "accounts.views.sign_in",
     "accounts.views.home",
     "accounts.views.language",
     "manage.views.users",
@@ -63,7 +64,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     delivery.init_app(app)
 
-    app.register_blueprint(auth.bp)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f".{name}", __name__).bp)
     security.limit_invitation_links(app)

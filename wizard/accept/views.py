@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..accounts.auth import keeps_input_on_csrf_error
+from ..common.access import keeps_input_on_csrf_error
 from ..common.forms import EmptyForm
 from ..common.layout import money
 from ..common.security import start_session

@@ -3,16 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import (
-    DataRequired,
-    Email,
-    EqualTo,
-    InputRequired,
-    Length,
-    ValidationError,
-)
-
-from ..accounts.passwords import NewPassword
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 
 def _strip(value):
@@ -65,35 +56,3 @@ def password_field(label=None, autocomplete="current-password") -> PasswordField
 
 class EmptyForm(StripWhitespaceForm):
     """A form with only the CSRF token, for buttons such as Sign out."""
-
-
-class ChangePasswordForm(StripWhitespaceForm):
-    """A signed-in person's new password; the current one proves it is them at the keyboard."""
-
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[InputRequired(message=_l("Enter your current password"))],
-        render_kw={"autocomplete": "current-password"},
-    )
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[InputRequired(message=_l("Choose a new password")), NewPassword()],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm_password = PasswordField(
-        _l("New password again"),
-        validators=[
-            InputRequired(message=_l("Type the new password a second time")),
-            EqualTo(
-                "new_password",
-                message=_l("The two new passwords are not the same. Type both again."),
-            ),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
-
-    def validate_new_password(self, field) -> None:
-        if field.data and field.data == self.current_password.data:
-            raise ValidationError(
-                _l("The new password is the same as the current one. Choose a different one.")
-            )

@@ -6,7 +6,7 @@ from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.auth import keeps_input_on_csrf_error, manager_required
+from ..common.access import keeps_input_on_csrf_error, manager_required
 from ..common.forms import EmptyForm
 from ..common.paging import Page, clamp_page
 from ..common.scoping import get_scoped_or_404

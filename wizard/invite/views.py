@@ -10,7 +10,7 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.auth import keeps_input_on_csrf_error, manager_required
+from ..common.access import keeps_input_on_csrf_error, manager_required
 from ..common.scoping import get_scoped_or_404
 from ..delivery.mailer import render_email
 from ..guide.quick_guide import GUIDE_KEY_OF_STEP, guide_steps

@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from ...accept.acceptance import person_locale
 from ...common import audit
-from ...common.forms import ChangePasswordForm
+from ...common.access import keeps_input_on_csrf_error
 from ...common.security import start_session
 from ...delivery.outbox import queue_email
 from ...extensions import db, limiter
 from ...models import Subscription, User
-from ..auth import keeps_input_on_csrf_error
+from ..forms import ChangePasswordForm
 from ..passwords import hash_password, password_matches
 
 bp = Blueprint("account", __name__, url_prefix="/account")

@@ -3,8 +3,8 @@
 from flask import Blueprint, current_app, redirect, request, session
 from flask_login import current_user
 
+from ...common.access import safe_next
 from ...extensions import db
-from ..auth import safe_next
 
 bp = Blueprint("language", __name__)
 

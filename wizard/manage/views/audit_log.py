@@ -9,7 +9,7 @@ from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from ...accounts.auth import manager_required
+from ...common.access import manager_required
 from ...common.forms import StripWhitespaceForm
 from ...models.types import utcnow
 from ..audit_trail import (

@@ -22,7 +22,7 @@ from wtforms import HiddenField, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from ...accounts.auth import keeps_input_on_csrf_error, manager_required, safe_next
+from ...common.access import keeps_input_on_csrf_error, manager_required, safe_next
 from ...common.forms import StripWhitespaceForm
 from ...delivery.explain import explain
 from ...invite.quota import QuotaExceeded, invitation_quota

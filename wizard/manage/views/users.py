@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms import HiddenField, SearchField
 from wtforms.validators import Length, Optional
 
-from ...accounts.auth import keeps_input_on_csrf_error, manager_required, safe_next
+from ...common.access import keeps_input_on_csrf_error, manager_required, safe_next
 from ...common.forms import StripWhitespaceForm
 from ..management import (
     LicenseChange,
