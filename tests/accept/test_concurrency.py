@@ -11,7 +11,7 @@ from tests.conftest import make_app, reset_database, seed
 from wizard.accept import acceptance
 from wizard.accept.acceptance import Outcome
 from wizard.extensions import db
-from wizard.manage import management
+from wizard.manage.revoke import revoke_invitations
 from wizard.models import (
     AuditEvent,
     InvitationStatus,
@@ -101,7 +101,7 @@ def test_twenty_simultaneous_new_accounts_for_one_address_make_one(pg_app):
 def revoke(token, now):
     """The owner's Revoke on the Pending tab, as the Pending tab calls it."""
     invitation = invitation_for(token)
-    outcome = management.revoke_invitations(
+    outcome = revoke_invitations(
         invitation.account_id, invitation.invited_by_id, [invitation.id], now
     )
     return outcome.done == [invitation.email]

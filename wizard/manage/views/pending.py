@@ -28,22 +28,13 @@ from ...delivery.explain import explain
 from ...invite.quota import QuotaExceeded, invitation_quota
 from ...models import Role
 from ...models.types import utcnow
+from ..actions import ActionOutcome, ConcurrentChange, NotFound, parse_ids, refusal_message
 from ..audit_trail import action_label, describe, refund_method_label
 from ..csv_export import csv_response
-from ..management import (
-    ActionOutcome,
-    ConcurrentChange,
-    NotFound,
-    invitation_history,
-    parse_ids,
-    plan_resend,
-    plan_revoke,
-    refusal_message,
-    resend_invitations,
-    revoke_invitations,
-    set_reminders,
-)
+from ..history import invitation_history
 from ..pending_list import PendingFilter, export_rows, pending_list
+from ..resend import plan_resend, resend_invitations, set_reminders
+from ..revoke import plan_revoke, revoke_invitations
 
 bp = Blueprint("pending", __name__, url_prefix="/users/pending")
 

@@ -10,14 +10,8 @@ from wtforms.validators import Length, Optional
 
 from ...common.access import keeps_input_on_csrf_error, manager_required, safe_next
 from ...common.forms import StripWhitespaceForm
-from ..management import (
-    LicenseChange,
-    NotFound,
-    assign_license,
-    find_member,
-    members_page,
-    remove_license,
-)
+from ..actions import NotFound
+from ..licenses import LicenseChange, assign_license, find_member, members_page, remove_license
 from ..seats import seat_count
 
 bp = Blueprint("users", __name__, url_prefix="/users")
