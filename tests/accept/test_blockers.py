@@ -6,7 +6,8 @@ from sqlalchemy import select
 from tests.accept.factory import invite, snapshot, subscription_of, user
 from tests.helpers import h1_of, submit, text_of
 from wizard.accept import acceptance
-from wizard.accept.acceptance import Blocker, Outcome
+from wizard.accept.acceptance import Outcome
+from wizard.accept.link import Blocker
 from wizard.extensions import db
 from wizard.models import Account, Role, User
 

@@ -8,7 +8,8 @@ import pytest
 from tests.accept.factory import invitation_for, invite, snapshot
 from tests.helpers import h1_of, text_of, title_of
 from wizard.accept import acceptance
-from wizard.accept.acceptance import LinkState, Outcome
+from wizard.accept.acceptance import Outcome
+from wizard.accept.link import LinkState
 from wizard.extensions import db
 from wizard.models import InvitationStatus, UserType
 from wizard.models.types import utcnow

@@ -14,8 +14,9 @@ from ..common.layout import money
 from ..common.security import start_session
 from ..models.types import utcnow
 from . import acceptance as svc
-from .acceptance import InvitationPage, LinkState, Outcome
+from .acceptance import Outcome
 from .forms import CreateAccountForm, DeclineForm, RefundForm
+from .link import InvitationPage, LinkState, invitation_page
 
 bp = Blueprint("invite", __name__, url_prefix="/invitation")
 
@@ -70,7 +71,7 @@ def _render(page: InvitationPage, token: str, form=None):
 
 
 def _page(token: str) -> InvitationPage:
-    return svc.invitation_page(token, _viewer_id(), utcnow())
+    return invitation_page(token, _viewer_id(), utcnow())
 
 
 @bp.route("/<token>")

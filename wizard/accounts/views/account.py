@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
-from ...accept.acceptance import person_locale
+from ...accept.link import person_locale
 from ...common import audit
 from ...common.access import keeps_input_on_csrf_error
 from ...common.security import start_session
