@@ -2,16 +2,15 @@
 
 import pytest
 
-from wizard.domains.domains import (
+from wizard.domains.discovery import DiscoveredPerson, mailbox_line
+from wizard.domains.verification import (
     VERIFICATION_PREFIX,
-    DiscoveredPerson,
     DnsSettings,
     DomainProblem,
     DomainRefused,
     Outcome,
     checked_domain,
     display_domain,
-    mailbox_line,
     match_txt,
     new_verification_code,
     normalise_domain,

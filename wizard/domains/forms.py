@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..common.forms import StripWhitespaceForm
-from .domains import DomainProblem, DomainRefused, checked_domain, display_domain
+from .verification import DomainProblem, DomainRefused, checked_domain, display_domain
 
 
 def refusal_message(refusal: DomainRefused) -> str:

@@ -13,21 +13,19 @@ from ..common.scoping import get_scoped_or_404
 from ..invite.drafts import STEPS
 from ..manage.seats import seat_count
 from ..models import UserType, VerifiedDomain
-from .domains import (
+from .discovery import HandOver, discover_people, hand_over_to_wizard
+from .forms import AddDomainForm, InvitePeopleForm, refusal_message
+from .verification import (
     DnsSettings,
     DomainRefused,
-    HandOver,
     Outcome,
     VerificationResult,
     account_domains,
     add_domain,
-    discover_people,
     display_domain,
-    hand_over_to_wizard,
     remove_domain,
     verify_domain,
 )
-from .forms import AddDomainForm, InvitePeopleForm, refusal_message
 
 bp = Blueprint("domains", __name__, url_prefix="/users/domains")
 
