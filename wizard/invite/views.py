@@ -17,7 +17,7 @@ from ..guide.quick_guide import GUIDE_KEY_OF_STEP, guide_steps
 from ..manage.seats import seat_count
 from ..models import WizardDraft
 from ..models.types import utcnow
-from . import batches, drafts
+from . import batches, contact, drafts
 from .drafts import STEPS, Step
 from .forms import (
     HeadsUpForm,
@@ -180,7 +180,7 @@ def people(draft: WizardDraft):
 def _default_message() -> dict[str, str]:
     # The heads-up says what to look out for: the invitation's own subject line.
     nobody = drafts.Person(email="", name="", user_type="basic", source="text", line=0)
-    return batches.default_heads_up(
+    return contact.default_heads_up(
         current_user.account.name,
         current_user.display_name,
         current_app.config["INVITATION_VALID_DAYS"],
@@ -209,12 +209,12 @@ def _contacted_message(action: str, count: int) -> str:
 @keeps_input_on_csrf_error
 @wizard_step("heads_up")
 def heads_up(draft: WizardDraft):
-    message = batches.heads_up_message(draft.data, _default_message())
+    message = contact.heads_up_message(draft.data, _default_message())
     form = HeadsUpForm(data=message if request.method == "GET" else None)
     over_quota = None
     if form.validate_on_submit():
         try:
-            count = batches.answer_heads_up(
+            count = contact.answer_heads_up(
                 draft,
                 action=form.action,
                 account=current_user.account,
@@ -243,10 +243,10 @@ def heads_up(draft: WizardDraft):
         waiting=waiting,
         heads_up=drafts.answers(draft.data, "heads_up"),
         example=first,
-        example_subject=batches.personalise(
+        example_subject=contact.personalise(
             message["subject"], name=first.name, email=first.email, business=business
         ),
-        example_body=batches.personalise(
+        example_body=contact.personalise(
             message["body"], name=first.name, email=first.email, business=business
         ),
         quota=over_quota or invitation_quota(current_user.account_id, utcnow()),
@@ -258,7 +258,7 @@ def heads_up(draft: WizardDraft):
 @manager_required
 @wizard_step("heads_up")
 def heads_up_download(draft: WizardDraft):
-    message = batches.heads_up_message(draft.data, _default_message())
+    message = contact.heads_up_message(draft.data, _default_message())
     people = drafts.people_of(draft.data)
     business = current_user.account.name
     text = render_template(
@@ -266,10 +266,10 @@ def heads_up_download(draft: WizardDraft):
         messages=(
             (
                 person,
-                batches.personalise(
+                contact.personalise(
                     message["subject"], name=person.name, email=person.email, business=business
                 ),
-                batches.personalise(
+                contact.personalise(
                     message["body"], name=person.name, email=person.email, business=business
                 ),
             )
