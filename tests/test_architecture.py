@@ -15,7 +15,12 @@ PACKAGE = ROOT / "wizard"
 CAPABILITIES = ("accept", "accounts", "delivery", "domains", "guide", "invite", "manage")
 SHARED = "common"
 # Pure rules: no database, no request, no app: plain functions of their arguments.
-PURE = ("wizard.accept.proration", "wizard.invite.addresses", "wizard.invite.impact")
+PURE = (
+    "wizard.accept.proration",
+    "wizard.invite.addresses",
+    "wizard.invite.csv_files",
+    "wizard.invite.impact",
+)
 NOT_PURE = ("flask", "flask_login", "flask_sqlalchemy", "sqlalchemy", "wizard.extensions")
 
 

@@ -9,14 +9,8 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard.invite.addresses import (
-    CSV,
-    CsvError,
-    check_batch,
-    normalise_address,
-    parse_csv,
-    parse_text,
-)
+from wizard.invite.addresses import CSV, check_batch, normalise_address, parse_text
+from wizard.invite.csv_files import CsvError, parse_csv
 
 
 def emails_of(entries):

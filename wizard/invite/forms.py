@@ -10,7 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
 from ..common.forms import StripWhitespaceForm
-from .addresses import BASIC, LICENSED, CsvError, Entry, parse_csv
+from .addresses import BASIC, LICENSED, Entry
+from .csv_files import CsvError, parse_csv
 
 # Generous: 9,999 people with long names fit; much more is not one batch.
 MAX_TEXT_LENGTH = 2_000_000
