@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, or_, select
 from ..extensions import db
 from ..invite import drafts
 from ..invite.addresses import parse_text
+from ..invite.people import people_input, save_people
 from ..models import (
     Account,
     AccountKind,
@@ -170,7 +171,7 @@ def hand_over_to_wizard(
     if not people:
         return HandOver(draft_id=None, added=0, already_there=0)
     draft = drafts.start_draft(account_id, user_id)
-    stored = drafts.people_input(draft.data)
+    stored = people_input(draft.data)
     text = stored.get("text", "") or ""
     csv_entries = (stored.get("csv") or {}).get("entries", [])
     earlier = {e.email for e in parse_text(text)} | {e.get("email") for e in csv_entries}
@@ -185,7 +186,7 @@ def hand_over_to_wizard(
     else:
         lines = [mailbox_line(p) for p in new]
         default_type = user_type.value
-    outcome = drafts.save_people(
+    outcome = save_people(
         draft,
         text="\n".join(([text.rstrip("\n")] if text.strip() else []) + lines),
         default_type=default_type,

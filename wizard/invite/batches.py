@@ -42,16 +42,14 @@ from .drafts import (
     Person,
     answers,
     completed_steps,
-    conflicts,
-    entry_to_dict,
     licensed_count,
     paginate,
     parse_time,
-    people_input,
     people_of,
     store,
 )
 from .impact import SeatOutlook
+from .people import conflicts, entry_to_dict, people_input
 from .quota import invitation_quota, lock_account
 
 

@@ -30,6 +30,8 @@ from .forms import (
     people_error,
 )
 from .impact import seat_bar
+from .licenses import confirm_licenses, license_review, make_extra_people_basic, set_user_type
+from .people import entry_from_dict, people_input, save_people
 from .quota import QuotaExceeded, invitation_quota
 
 bp = Blueprint("wizard", __name__, url_prefix="/users/add")
@@ -129,14 +131,14 @@ def start():
 @keeps_input_on_csrf_error
 @wizard_step("people")
 def people(draft: WizardDraft):
-    stored = drafts.people_input(draft.data)
+    stored = people_input(draft.data)
     form = PeopleForm(
         data={"addresses": stored.get("text", ""), "default_type": stored.get("default_type")}
         if request.method == "GET" and stored
         else None
     )
     if form.validate_on_submit():
-        outcome = drafts.save_people(
+        outcome = save_people(
             draft,
             text=form.addresses.data or "",
             default_type=form.default_type.data,
@@ -154,8 +156,8 @@ def people(draft: WizardDraft):
                     outcome.error, count=outcome.count, limit=current_app.config["MAX_BATCH_SIZE"]
                 )
             )
-        stored = drafts.people_input(draft.data)
-    problems = [drafts.entry_from_dict(d) for d in stored.get("problems", [])]
+        stored = people_input(draft.data)
+    problems = [entry_from_dict(d) for d in stored.get("problems", [])]
     if problems and not form.addresses.errors and not drafts.completed_steps(draft.data)["people"]:
         form.addresses.errors = [
             ngettext(
@@ -293,9 +295,9 @@ def heads_up_download(draft: WizardDraft):
 @wizard_step("licenses")
 def licenses(draft: WizardDraft):
     form = LicensesForm()
-    review = drafts.license_review(draft, current_user.account)
+    review = license_review(draft, current_user.account)
     if form.validate_on_submit():
-        if drafts.confirm_licenses(draft, review.seats):
+        if confirm_licenses(draft, review.seats):
             return redirect(next_url(draft))
         form.confirm.errors = [
             ngettext(
@@ -331,7 +333,7 @@ def licenses(draft: WizardDraft):
 @wizard_step("licenses")
 def change_user_type(draft: WizardDraft):
     form = UserTypeForm()
-    if form.validate_on_submit() and drafts.set_user_type(draft, form.email, form.user_type):
+    if form.validate_on_submit() and set_user_type(draft, form.email, form.user_type):
         flash(
             _(
                 "%(email)s will join as %(type)s.",
@@ -350,7 +352,7 @@ def change_user_type(draft: WizardDraft):
 def make_basic(draft: WizardDraft):
     form = MakeBasicForm()
     if form.validate_on_submit():
-        changed = drafts.make_extra_people_basic(draft, current_user.account)
+        changed = make_extra_people_basic(draft, current_user.account)
         flash(
             ngettext(
                 "%(num)d person will now join as Basic.",
@@ -387,7 +389,7 @@ def _valid_for() -> timedelta:
 @manager_required
 @wizard_step("check")
 def check(draft: WizardDraft):
-    review = drafts.license_review(draft, current_user.account)
+    review = license_review(draft, current_user.account)
     return render_step(
         draft,
         "check",
