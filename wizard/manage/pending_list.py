@@ -1,5 +1,5 @@
-"""The Pending tab's list: filters, counts per status, each invitation's latest email, the
-progress of batches still going out, and the same rows for the CSV export.
+"""The Pending tab's list: filters, counts per status, each invitation's latest email, and
+the same rows for the CSV export (the progress of batches still going out is in sending.py).
 
 A page costs the same handful of statements whether the account has ten invitations or a
 hundred thousand: counts in one statement, the page in one query (plus its count), the latest
@@ -10,28 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..common.paging import Page, paginate
 from ..extensions import db
-from ..models import (
-    DeliveryStatus,
-    Invitation,
-    InvitationBatch,
-    InvitationStatus,
-    OutboxEmail,
-    User,
-)
+from ..models import DeliveryStatus, Invitation, InvitationStatus, OutboxEmail, User
 from ..models.types import utcnow
+from .sending import EMAIL_KINDS, Sending, sending_progress
 
-# The emails whose delivery the Pending tab shows: the invitation and its reminder.
-EMAIL_KINDS = ("invitation", "reminder")
-WAITING = (DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)
-# Batches older than this are done sending (the worker's retries end well before).
-RECENT_BATCHES = timedelta(days=7)
 STATUSES = tuple(s.value for s in InvitationStatus)
 # "none": no invitation email at all (for example, imported before the outbox existed).
 DELIVERIES = (*(s.value for s in DeliveryStatus), "none")
@@ -69,27 +58,6 @@ class PendingRow:
     status: InvitationStatus
     inviter: str
     delivery: Delivery | None
-
-
-@dataclass(frozen=True)
-class BatchProgress:
-    batch_id: int
-    created_at: datetime
-    size: int
-    sent: int
-    failed: int
-
-    @property
-    def waiting(self) -> int:
-        return max(self.size - self.sent - self.failed, 0)
-
-
-@dataclass(frozen=True)
-class Sending:
-    """Emails of the account still going out, and the batches they belong to."""
-
-    waiting: int
-    batches: list[BatchProgress]
 
 
 @dataclass(frozen=True)
@@ -229,70 +197,6 @@ def latest_deliveries(invitation_ids: list[int]) -> dict[int, Delivery]:
         if invitation_id not in latest:
             latest[invitation_id] = Delivery(kind, status.value, attempts, error or "", sent_at)
     return latest
-
-
-def sending_progress(account_id: int, now: datetime) -> Sending:
-    """Emails still queued or retrying, and how far each recent batch has got.
-
-    A batch goes out within hours (retries included), so only batches of the last few days
-    are counted: the work is bounded by their size, not by the account's history.
-    """
-    waiting = db.session.scalar(
-        select(func.count(OutboxEmail.id)).where(
-            OutboxEmail.account_id == account_id,
-            OutboxEmail.status.in_(WAITING),
-            OutboxEmail.kind.in_(EMAIL_KINDS),
-        )
-    )
-    if not waiting:
-        return Sending(0, [])
-    recent = db.session.execute(
-        select(InvitationBatch.id, InvitationBatch.created_at, InvitationBatch.size)
-        .where(
-            InvitationBatch.account_id == account_id,
-            InvitationBatch.created_at >= now - RECENT_BATCHES,
-        )
-        .order_by(InvitationBatch.created_at)
-    ).all()
-    if not recent:
-        return Sending(waiting, [])
-    # From the account's unsent emails (the outbox's (account, status, kind) index alone) to
-    # their invitations by primary key: only the emails not sent are read, not every
-    # invitation of the batches. "+ 0" keeps SQLite from walking the batches' invitations
-    # and looking each one up in the outbox instead (twice as slow at 10,000 a batch).
-    unsent = db.session.execute(
-        select(Invitation.batch_id, OutboxEmail.status, func.count())
-        .select_from(OutboxEmail)
-        .join(Invitation, OutboxEmail.invitation_id + literal_column("0") == Invitation.id)
-        .where(
-            OutboxEmail.account_id == account_id,
-            OutboxEmail.kind == "invitation",
-            OutboxEmail.status.in_((*WAITING, DeliveryStatus.FAILED)),
-            Invitation.account_id == account_id,
-            Invitation.batch_id.in_([b.id for b in recent]),
-        )
-        .group_by(Invitation.batch_id, OutboxEmail.status)
-    ).all()
-    tally: dict[tuple[int, str], int] = {}
-    for batch_id, status, number in unsent:
-        key = (batch_id, "failed" if status == DeliveryStatus.FAILED else "waiting")
-        tally[key] = tally.get(key, 0) + number
-    return Sending(
-        waiting,
-        [
-            BatchProgress(
-                batch_id=b.id,
-                created_at=b.created_at,
-                size=b.size,
-                sent=max(
-                    b.size - tally.get((b.id, "waiting"), 0) - tally.get((b.id, "failed"), 0), 0
-                ),
-                failed=tally.get((b.id, "failed"), 0),
-            )
-            for b in recent
-            if tally.get((b.id, "waiting"))  # still going out
-        ],
-    )
 
 
 def pending_list(account_id: int, f: PendingFilter, now: datetime | None = None) -> PendingList:
