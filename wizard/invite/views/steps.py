@@ -1,107 +1,30 @@
-"""The owner's wizard: start → who → tell them first → licenses → check and send → sent."""
+"""The wizard's first steps: start, who, tell them first (the heads-up) and licenses."""
 
-from collections.abc import Callable
-from datetime import timedelta
-from functools import wraps
-
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request
+from flask import Response, current_app, flash, redirect, render_template, request
 from flask import url_for as flask_url_for
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from ..common.access import keeps_input_on_csrf_error, manager_required
-from ..common.scoping import get_scoped_or_404
-from ..delivery.mailer import render_email
-from ..guide.quick_guide import GUIDE_KEY_OF_STEP, guide_steps
-from ..manage.seats import seat_count
-from ..models import WizardDraft
-from ..models.types import utcnow
-from . import batches, contact, drafts
-from .drafts import STEPS, Step
-from .forms import (
+from ...common.access import keeps_input_on_csrf_error, manager_required
+from ...manage.seats import seat_count
+from ...models import WizardDraft
+from ...models.types import utcnow
+from .. import contact, drafts
+from ..forms import (
     HeadsUpForm,
     LicensesForm,
     MakeBasicForm,
     PeopleForm,
-    SendForm,
     StartForm,
     UserTypeForm,
     people_error,
 )
-from .impact import seat_bar
-from .licenses import confirm_licenses, license_review, make_extra_people_basic, set_user_type
-from .people import entry_from_dict, people_input, save_people
-from .quota import QuotaExceeded, invitation_quota
-
-bp = Blueprint("wizard", __name__, url_prefix="/users/add")
-
-STEP_BY_NAME = {step.name: step for step in STEPS}
-
-
-@bp.context_processor
-def wizard_helpers() -> dict:
-    return {"number": format_decimal, "seat_segments": seat_bar}
-
-
-def step_url(draft: WizardDraft, name: str, **kw) -> str:
-    return flask_url_for(STEP_BY_NAME[name].endpoint, draft_id=draft.id, **kw)
-
-
-def next_url(draft: WizardDraft) -> str:
-    """After saving a step: the first step that still needs an answer."""
-    return step_url(draft, drafts.first_incomplete_step(draft.data))
-
-
-def wizard_step(name: str) -> Callable:
-    """Load the signed-in account's draft (another account's is a 404); a sent draft shows
-    its sent page; a step not reached yet sends the owner to the first incomplete one."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(draft_id: int, **kw):
-            draft = get_scoped_or_404(WizardDraft, draft_id)
-            if draft.sent_batch_id is not None:
-                return redirect(flask_url_for("wizard.sent", draft_id=draft.id))
-            if not drafts.can_open(draft.data, name):
-                flash(_("Answer this step first. Everything you entered so far is kept."), "info")
-                return redirect(next_url(draft))
-            return view(draft, **kw)
-
-        return wrapped
-
-    return decorator
-
-
-def render_step(draft: WizardDraft, step: str, **context) -> str:
-    current: Step = STEP_BY_NAME[step]
-    previous = drafts.previous_step(step)
-    return render_template(
-        f"invite/{step}.html",
-        draft=draft,
-        step=current,
-        steps=STEPS,
-        step_number=drafts.STEP_NAMES.index(step) + 1,
-        done=drafts.completed_steps(draft.data),
-        back_url=step_url(draft, previous.name) if previous else flask_url_for("wizard.start"),
-        next_step_url=next_url(draft),
-        step_url=lambda name: step_url(draft, name),
-        step_help=_guide_help(GUIDE_KEY_OF_STEP[step]),
-        **context,
-    )
-
-
-def _guide_help(key: str) -> dict[str, str]:
-    """The help area of a step: the guide's own words for it, and links into the guide."""
-    text = next(text for k, _name, text in guide_steps() if k == key)
-    return {"key": key, "text": text}
-
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int)
-
-
-# --- start ---------------------------------------------------------------------------------
+from ..licenses import confirm_licenses, license_review, make_extra_people_basic, set_user_type
+from ..people import entry_from_dict, people_input, save_people
+from ..quota import QuotaExceeded, invitation_quota
+from .navigation import bp, next_url, render_step, requested_page, step_url, wizard_step
+from .sending import invitation_preview
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -186,7 +109,7 @@ def _default_message() -> dict[str, str]:
         current_user.account.name,
         current_user.display_name,
         current_app.config["INVITATION_VALID_DAYS"],
-        _invitation_preview(nobody).subject,
+        invitation_preview(nobody).subject,
         # The public guide's part for invitees, from BASE_URL like every link in an email.
         current_app.config["BASE_URL"].rstrip("/")
         + flask_url_for("guide.page")
@@ -310,7 +233,7 @@ def licenses(draft: WizardDraft):
                 extra=review.seats.over_by,
             )
         ]
-    pagination = drafts.paginate(len(review.people), _page())
+    pagination = drafts.paginate(len(review.people), requested_page())
     return render_step(
         draft,
         "licenses",
@@ -362,113 +285,3 @@ def make_basic(draft: WizardDraft):
             "success",
         )
     return redirect(step_url(draft, "licenses"))
-
-
-# --- step 4: check and send ---------------------------------------------------------------
-
-
-def _invitation_preview(person: drafts.Person):
-    """The invitation as `person` will get it: in their language when they have an account."""
-    expires_at = utcnow().replace(microsecond=0) + _valid_for()
-    locale = current_user.account.default_locale
-    if person.email:
-        locale = batches.locales_of([person.email], locale)[person.email]
-    return render_email(
-        "invitation",
-        locale=locale,
-        context=batches.invitation_context(current_user.account, current_user, person, expires_at),
-        preview=True,
-    )
-
-
-def _valid_for() -> timedelta:
-    return timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
-
-
-@bp.route("/<int:draft_id>/check", methods=["GET"])
-@manager_required
-@wizard_step("check")
-def check(draft: WizardDraft):
-    review = license_review(draft, current_user.account)
-    return render_step(
-        draft,
-        "check",
-        form=SendForm(formdata=None),
-        review=review,
-        people_answers=drafts.answers(draft.data, "people"),
-        heads_up=drafts.answers(draft.data, "heads_up"),
-        overrides=len(drafts.answers(draft.data, "licenses").get("overrides", {})),
-        email=_invitation_preview(review.people[0]),
-        expires_at=utcnow() + _valid_for(),
-        quota=invitation_quota(current_user.account_id, utcnow()),
-    )
-
-
-@bp.route("/<int:draft_id>/check/invitation-email", methods=["GET"])
-@manager_required
-@wizard_step("check")
-def invitation_email(draft: WizardDraft):
-    """The HTML invitation as its own page: email HTML needs inline styles, so it gets a CSP
-    that allows styles but no scripts, forms or framing."""
-    email = _invitation_preview(drafts.people_of(draft.data)[0])
-    response = Response(email.html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
-    )
-    return response
-
-
-def _not_sent_message(reason: str | None) -> str:
-    if reason == "people_changed":
-        return _(
-            "Some people were invited or joined since you checked the list. Nothing was "
-            "sent: check the list and continue."
-        )
-    if reason == "seats":
-        return _(
-            "There are fewer free licenses than when you checked. Nothing was sent: make "
-            "some people Basic, or buy more licenses."
-        )
-    if reason == "too_many":
-        return _("The list is longer than one batch can be. Nothing was sent.")
-    return _("Answer this step first. Nothing was sent.")
-
-
-@bp.route("/<int:draft_id>/send", methods=["POST"])
-@manager_required
-def send(draft_id: int):
-    # CSRFProtect has checked the token, as for every POST; nothing else in the form counts.
-    draft = get_scoped_or_404(WizardDraft, draft_id)
-    outcome = batches.send_batch(
-        draft.id,
-        account=current_user.account,
-        inviter=current_user._get_current_object(),
-        valid_days=current_app.config["INVITATION_VALID_DAYS"],
-        max_people=current_app.config["MAX_BATCH_SIZE"],
-    )
-    if outcome.batch_id is not None:
-        return redirect(flask_url_for("wizard.sent", draft_id=draft.id))
-    if outcome.reason == "quota":  # the check page says how many are left and when
-        return check(draft_id=draft.id), 429
-    flash(_not_sent_message(outcome.reason), "warning")
-    return redirect(step_url(draft, outcome.step or "people"))
-
-
-# --- sent ----------------------------------------------------------------------------------
-
-
-@bp.route("/<int:draft_id>/sent")
-@manager_required
-def sent(draft_id: int):
-    draft = get_scoped_or_404(WizardDraft, draft_id)
-    if draft.sent_batch_id is None:
-        return redirect(next_url(draft))
-    summary = batches.batch_summary(draft.sent_batch_id, current_user.account_id, _page())
-    return render_template(
-        "invite/sent.html",
-        draft=draft,
-        summary=summary,
-        now=utcnow(),
-        page_url=lambda n: flask_url_for("wizard.sent", draft_id=draft.id, page=n) + "#people",
-    )
