@@ -3,24 +3,14 @@
 from flask import Blueprint, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
 
 from ...common.access import manager_required
-from ...common.forms import StripWhitespaceForm
 from ...models.types import utcnow
-from ..audit_trail import (
-    AuditFilter,
-    action_label,
-    action_labels,
-    audit_export,
-    audit_log,
-    describe,
-)
+from ..audit_trail import action_label, action_labels, audit_export, audit_log, describe
 from ..csv_export import csv_response
+from ..forms import AuditFilterForm
 
 bp = Blueprint("audit_log", __name__, url_prefix="/users/audit-log")
 
@@ -33,27 +23,6 @@ def audit_helpers():
         "describe": describe,
         "number": format_decimal,
     }
-
-
-class AuditFilterForm(StripWhitespaceForm):
-    class Meta:
-        csrf = False  # a GET form: it only reads
-
-    person = SearchField(
-        _l("Person (name or email address)"),
-        validators=[Optional(), Length(max=254, message=_l("Search for at most 254 characters"))],
-    )
-    # Choices are the actions the log holds; any other value simply finds nothing.
-    action = SelectField(_l("What happened"), choices=[], validate_choice=False)
-
-    def to_filter(self, page: int | None = None) -> AuditFilter:
-        """The filter as typed; a search that is too long counts as not given."""
-        self.validate()
-        if self.person.errors:
-            self.person.data, self.person.errors = "", []
-        return AuditFilter(
-            person=self.person.data or "", action=self.action.data or "", page=page or 1
-        )
 
 
 def _args() -> dict[str, str]:

@@ -16,14 +16,9 @@ from flask import (
 )
 from flask_babel import format_date, format_decimal, get_timezone, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import HiddenField, SearchField, SelectField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
 
 from ...common.access import keeps_input_on_csrf_error, manager_required, safe_next
-from ...common.forms import StripWhitespaceForm
 from ...delivery.explain import explain
 from ...invite.quota import QuotaExceeded, invitation_quota
 from ...models import Role
@@ -31,8 +26,9 @@ from ...models.types import utcnow
 from ..actions import ActionOutcome, ConcurrentChange, NotFound, parse_ids, refusal_message
 from ..audit_trail import action_label, describe, refund_method_label
 from ..csv_export import csv_response
+from ..forms import ConfirmForm, PendingFilterForm, RemindersForm
 from ..history import invitation_history
-from ..pending_list import PendingFilter, export_rows, pending_list
+from ..pending_list import export_rows, pending_list
 from ..resend import plan_resend, resend_invitations, set_reminders
 from ..revoke import plan_revoke, revoke_invitations
 
@@ -138,75 +134,6 @@ def pending_helpers():
         "STATUS_CSS": collections.defaultdict(str, STATUS_CSS),
         "DELIVERY_CSS": collections.defaultdict(str, DELIVERY_CSS),
     }
-
-
-class PendingFilterForm(StripWhitespaceForm):
-    class Meta:
-        csrf = False  # a GET form: it only reads
-
-    q = SearchField(
-        _l("Search by email address or name"),
-        validators=[Optional(), Length(max=254, message=_l("Search for at most 254 characters"))],
-    )
-    status = SelectField(
-        _l("Status"),
-        choices=[
-            SelectChoice("", _l("Any status")),
-            SelectChoice("pending", _l("Pending")),
-            SelectChoice("accepted", _l("Accepted")),
-            SelectChoice("declined", _l("Declined")),
-            SelectChoice("expired", _l("Expired")),
-            SelectChoice("revoked", _l("Revoked")),
-        ],
-    )
-    delivery = SelectField(
-        _l("Email delivery"),
-        choices=[
-            SelectChoice("", _l("Any")),
-            SelectChoice("queued", _l("Waiting to be sent")),
-            SelectChoice("sent", _l("Sent")),
-            SelectChoice("retrying", _l("Retrying")),
-            SelectChoice("failed", _l("Not delivered")),
-            SelectChoice("none", _l("No email")),
-        ],
-    )
-    sort = SelectField(
-        _l("Sort by"),
-        choices=[
-            SelectChoice("newest", _l("Newest first")),
-            SelectChoice("oldest", _l("Oldest first")),
-            SelectChoice("email", _l("Email address, A to Z")),
-            SelectChoice("expires", _l("Expiring soonest")),
-            SelectChoice("sent", _l("Most recently sent")),
-        ],
-        default="newest",
-    )
-
-    def to_filter(self, page: int | None) -> PendingFilter:
-        """The filter as typed; a value that is not one of the choices counts as not given
-        (an edited or outdated address shows the full list rather than an error)."""
-        self.validate()
-        for f in (self.q, self.status, self.delivery, self.sort):
-            if f.errors:
-                f.data = f.default or ""
-                f.errors = []
-        return PendingFilter(
-            search=self.q.data or "",
-            status=self.status.data or "",
-            delivery=self.delivery.data or "",
-            sort=self.sort.data or "newest",
-            page=page or 1,
-        )
-
-
-class ConfirmForm(StripWhitespaceForm):
-    ids = HiddenField()
-    back = HiddenField()
-
-
-class RemindersForm(StripWhitespaceForm):
-    enabled = HiddenField()
-    back = HiddenField()
 
 
 def list_url(back: str | None) -> str:

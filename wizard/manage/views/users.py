@@ -3,14 +3,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import HiddenField, SearchField
-from wtforms.validators import Length, Optional
 
 from ...common.access import keeps_input_on_csrf_error, manager_required, safe_next
-from ...common.forms import StripWhitespaceForm
 from ..actions import NotFound
+from ..forms import LicenseForm, MemberSearchForm
 from ..licenses import LicenseChange, assign_license, find_member, members_page, remove_license
 from ..seats import seat_count
 
@@ -34,20 +31,6 @@ def member_text() -> dict:
 @bp.context_processor
 def users_helpers():
     return {"number": format_decimal, "member_text": member_text}
-
-
-class MemberSearchForm(StripWhitespaceForm):
-    class Meta:
-        csrf = False  # a GET form: it only reads
-
-    q = SearchField(
-        _l("Search by name or email address"),
-        validators=[Optional(), Length(max=254, message=_l("Search for at most 254 characters"))],
-    )
-
-
-class LicenseForm(StripWhitespaceForm):
-    back = HiddenField()
 
 
 def users_url(back: str | None) -> str:
