@@ -128,6 +128,15 @@ def test_pure_rules_touch_no_database_request_or_app():
     assert wrong == []
 
 
+def test_no_module_is_longer_than_about_400_lines():
+    long = {
+        name: lines
+        for name, path in MODULES.items()
+        if (lines := len(path.read_text().splitlines())) > 400
+    }
+    assert long == {}
+
+
 def imports_alone(name: str) -> str | None:
     """Import `name` in a fresh interpreter; its error, if any."""
     result = subprocess.run(
