@@ -1,8 +1,8 @@
 """Benchmark, not a test: time the Pending tab, the audit log and the Users page on the
 database that `flask --app wizard seed-scale` filled, and count statements per page.
 
-    .venv/bin/python -m tests.pending.benchmark_scale sqlite:////path/to/wizard.sqlite
-    .venv/bin/python -m tests.pending.benchmark_scale postgresql+psycopg://…/db
+    .venv/bin/python -m tests.manage.benchmark_scale sqlite:////path/to/wizard.sqlite
+    .venv/bin/python -m tests.manage.benchmark_scale postgresql+psycopg://…/db
 
 Prints the median and worst of several requests per page; these machines are shared and
 noisy, so compare figures from one run rather than against a fixed target.

@@ -1,6 +1,6 @@
 """Queueing email: every message is an outbox row, written in the caller's transaction.
 
-Nothing sends mail from a view. The delivery worker (wizard/delivery.py) renders and sends
+Nothing sends mail from a view. The delivery worker (wizard/delivery/worker.py) renders and sends
 queued rows; a rolled-back transaction leaves no row, so it sends nothing.
 """
 

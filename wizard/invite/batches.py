@@ -1,5 +1,5 @@
 """Sending: the batch of invitations at the end of the wizard, and what the heads-up of
-step 2 (heads_up.py) shares with it: the draft's row lock and the audit rows.
+step 2 (contact.py) shares with it: the draft's row lock and the audit rows.
 
 Both write a row or three per person, so both use bulk inserts in one transaction: a
 9,999-person batch is a handful of statements, not tens of thousands. The inserts go to the
