@@ -166,6 +166,9 @@ def resend_invitations(
     return ActionOutcome(done, refused)
 
 
+# --- Reminders -----------------------------------------------------------------------------
+
+
 def set_reminders(account_id: int, actor_id: int, enabled: bool) -> bool:
     """Turn the account's automatic reminder emails on or off; True if that changed anything."""
     account = db.session.get(Account, account_id)

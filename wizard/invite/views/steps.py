@@ -26,6 +26,8 @@ from ..quota import QuotaExceeded, invitation_quota
 from .navigation import bp, next_url, render_step, requested_page, step_url, wizard_step
 from .sending import invitation_preview
 
+# --- start ---------------------------------------------------------------------------------
+
 
 @bp.route("/", methods=["GET", "POST"])
 @manager_required
