@@ -87,7 +87,7 @@ def bare_insert(n: int) -> float:
     """The floor: the same invitation and outbox rows, Core executemany, one transaction."""
     from sqlalchemy import insert, select
 
-    from wizard import tokens
+    from wizard.accept import tokens
     from wizard.extensions import db
     from wizard.models import Account, Invitation, OutboxEmail, User, UserType
     from wizard.models.types import utcnow

@@ -55,11 +55,11 @@ def serve(port: int, received, ready) -> None:
 
 
 def queue_invitations(count: int) -> None:
-    from wizard import tokens
+    from wizard.accept import tokens
+    from wizard.delivery.outbox import queue_email
     from wizard.extensions import db
     from wizard.models import Account, Invitation, User, UserType
     from wizard.models.types import utcnow
-    from wizard.outbox import queue_email
 
     account = db.session.query(Account).filter_by(name="Acme Corp").one()
     inviter = db.session.query(User).filter_by(email="owner@acme.example").one()
@@ -96,9 +96,9 @@ def queue_invitations(count: int) -> None:
 
 def rendered_messages() -> list[tuple[str, str, bytes]]:
     """The bytes the worker sends for each queued email, for the bare loop."""
+    from wizard.delivery.mailer import render_email
     from wizard.delivery.smtp import LINK_KINDS, build_message, sender_address
     from wizard.extensions import db
-    from wizard.mailer import render_email
     from wizard.models import Invitation, OutboxEmail
 
     invitations = {i.id: i for i in db.session.query(Invitation)}
@@ -170,11 +170,11 @@ def profiled(function):
 
 def run(database: str, url: str, count: int, port: int, received, profile=False) -> dict:
     from wizard import create_app
+    from wizard.accounts.passwords import hash_password
     from wizard.delivery import deliver_due
     from wizard.demo import seed_demo
     from wizard.extensions import db
     from wizard.models import DeliveryStatus, OutboxEmail
-    from wizard.passwords import hash_password
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-delivery-"))
     app = create_app(

@@ -102,7 +102,7 @@ def reset_database() -> None:
 
 
 def seed(app) -> None:
-    from wizard.passwords import hash_password
+    from wizard.accounts.passwords import hash_password
 
     if FAST_HASH not in _demo_hash:
         _demo_hash[FAST_HASH] = hash_password(DEMO_PASSWORD)

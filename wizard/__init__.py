@@ -12,19 +12,20 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config
 from .config import ConfigError, Defaults, is_development, load_or_create_secret_key
 
-# Each module in wizard/views/ has one blueprint, `bp`.
+# Each of these modules has one blueprint, `bp`.
 BLUEPRINTS = (
-    "home",
-    "language",
-    "users",
-    "account",
-    "wizard",
-    "invite",
-    "pending",
-    "audit_log",
-    "guide",
-    "mailbox",
-    "domains",
+    "accounts.views.sign_in",
+    "accounts.views.home",
+    "accounts.views.language",
+    "manage.views.users",
+    "accounts.views.account",
+    "invite.views",
+    "accept.views",
+    "manage.views.pending",
+    "manage.views.audit_log",
+    "guide.views",
+    "delivery.views",
+    "domains.views",
 )
 
 
@@ -72,7 +73,9 @@ def _build(test_config: dict | None) -> Flask:
         db_path = os.path.join(app.instance_path, "wizard.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
 
-    from . import auth, cli, delivery, errors, health, i18n, layout, security
+    from . import cli, delivery, health
+    from .accounts import auth
+    from .common import errors, i18n, layout, security
     from .extensions import csrf, db, login_manager, mail, migrate
 
     delivery.apply_defaults(app.config)
@@ -97,9 +100,8 @@ def _build(test_config: dict | None) -> Flask:
     delivery.init_app(app)
     health.init_app(app)
 
-    app.register_blueprint(auth.bp)
     for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(f".views.{name}", __name__).bp)
+        app.register_blueprint(importlib.import_module(f".{name}", __name__).bp)
     security.limit_invitation_links(app)
 
     if test_config is None:

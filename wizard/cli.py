@@ -10,13 +10,13 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
-from .audit import record
+from .accounts.passwords import hash_password, new_password_problem
+from .common.audit import record
+from .common.forms import normalise_email
 from .config import ConfigError
 from .demo import DEMO_PASSWORD, INDIVIDUALS, seed_demo
 from .extensions import db
-from .forms import normalise_email
 from .models import Account, AccountKind, Role, User, UserType
-from .passwords import hash_password, new_password_problem
 from .scale import seed_scale_command
 
 

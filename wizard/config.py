@@ -36,7 +36,7 @@ class Defaults:
     INVITATION_VALID_DAYS = 30
     MAX_BATCH_SIZE = 9999
     # Emails to invitees (invitations, resent invitations, heads-up messages from the app)
-    # one account may send in any 24 hours (wizard/quota.py).
+    # one account may send in any 24 hours (wizard/invite/quota.py).
     INVITATIONS_PER_DAY = 50000
     MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     # A little more than the biggest upload, so the upload form can say what was wrong.

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from .accounts.passwords import hash_password
 from .extensions import db
 from .models import (
     Account,
@@ -18,7 +19,6 @@ from .models import (
     VerifiedDomain,
 )
 from .models.types import utcnow
-from .passwords import hash_password
 
 # The documented demo password.
 DEMO_PASSWORD = "correct-horse-battery"  # nosec B105

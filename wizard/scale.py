@@ -15,7 +15,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import insert, select, text
 
-from . import tokens
+from .accept import tokens
+from .accounts.passwords import hash_password
 from .demo import DEMO_PASSWORD
 from .extensions import db
 from .models import (
@@ -33,7 +34,6 @@ from .models import (
     WizardDraft,
 )
 from .models.types import utcnow
-from .passwords import hash_password
 
 SCALE_ACCOUNT = "Scale Corp"
 OWNER = "owner@scale.example"

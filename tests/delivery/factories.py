@@ -4,11 +4,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from wizard import tokens
+from wizard.accept import tokens
+from wizard.delivery.outbox import queue_email
 from wizard.extensions import db
 from wizard.models import Account, Invitation, OutboxEmail, User, UserType
 from wizard.models.types import utcnow
-from wizard.outbox import queue_email
 
 ACME = "Acme Corp"
 

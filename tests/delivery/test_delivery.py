@@ -4,10 +4,10 @@ import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from wizard import tokens
+from wizard.accept import tokens
 from wizard.delivery import deliver_due
+from wizard.delivery.mailer import render_email
 from wizard.extensions import db
-from wizard.mailer import render_email
 from wizard.models import DeliveryStatus, InvitationStatus, UserType
 from wizard.models.types import utcnow
 

@@ -8,7 +8,7 @@ import pytest
 from flask_babel import force_locale
 
 from tests.helpers import submit, text_of
-from tests.pending.factories import make_email, make_invitation
+from tests.manage.factories import make_email, make_invitation
 from wizard.delivery.claims import _not_linkable
 from wizard.delivery.explain import explain
 from wizard.delivery.rules import classify_failure

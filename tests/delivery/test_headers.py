@@ -1,8 +1,8 @@
 """Names and business names cannot add headers or recipients, whatever they contain."""
 
 from wizard.delivery import deliver_due
+from wizard.delivery.outbox import queue_email
 from wizard.extensions import db
-from wizard.outbox import queue_email
 
 from .factories import acme, invite, outbox
 

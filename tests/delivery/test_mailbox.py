@@ -6,8 +6,8 @@ import pytest
 
 from tests.helpers import h1_of, text_of, title_of
 from wizard.delivery import deliver_due
+from wizard.delivery.outbox import queue_email
 from wizard.extensions import db
-from wizard.outbox import queue_email
 
 from .conftest import seeded_app
 from .factories import acme, invite, outbox

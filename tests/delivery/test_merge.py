@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
+from wizard.delivery.mailer import render_email
 from wizard.delivery.merge import render_merged
 from wizard.extensions import db
-from wizard.mailer import render_email
 from wizard.models import Invitation
 from wizard.models.types import utcnow
 

@@ -1,6 +1,6 @@
 """One rendering function for every email: links from BASE_URL, configurable subjects."""
 
-from wizard.mailer import absolute_url, render_email
+from wizard.delivery.mailer import absolute_url, render_email
 
 CONTEXT = {
     "business_name": "Acme Corp",

@@ -22,9 +22,9 @@ from sqlalchemy import select
 
 from tests.http_session import Owner
 from tests.postgres import free_port
+from wizard.accept.tokens import token_hash
 from wizard.extensions import db
 from wizard.models import Account, DeliveryStatus, Invitation, InvitationStatus, OutboxEmail
-from wizard.tokens import token_hash
 
 from .conftest import seeded_app
 from .test_workers import ROOT, stopped, wait_for

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from tests.conftest import make_app
 from tests.helpers import text_of
+from wizard.accounts.passwords import password_matches
 from wizard.extensions import db
 from wizard.models import Account, AuditEvent, Role, User, UserType
-from wizard.passwords import password_matches
 
 PASSWORD = "blue tractor seventeen lanterns"
 

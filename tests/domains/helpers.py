@@ -8,14 +8,7 @@ from sqlalchemy import select
 
 from tests.helpers import submit
 from wizard.extensions import db
-from wizard.models import (
-    Account,
-    Invitation,
-    InvitationStatus,
-    User,
-    UserType,
-    VerifiedDomain,
-)
+from wizard.models import Account, Invitation, InvitationStatus, User, UserType, VerifiedDomain
 from wizard.models.types import utcnow
 
 DOMAINS = "/users/domains/"

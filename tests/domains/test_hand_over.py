@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from tests.domains.helpers import PEOPLE, flashes, invite
 from tests.helpers import submit, text_of
-from wizard.drafts import people_of
 from wizard.extensions import db
+from wizard.invite.drafts import people_of
 from wizard.models import Invitation, InvitationStatus, OutboxEmail, WizardDraft
 
 

@@ -2,22 +2,21 @@
 
 import pytest
 
-from wizard.addresses import parse_text
-from wizard.domains import (
+from wizard.domains.discovery import DiscoveredPerson, mailbox_line
+from wizard.domains.verification import (
     VERIFICATION_PREFIX,
-    DiscoveredPerson,
     DnsSettings,
     DomainProblem,
     DomainRefused,
     Outcome,
     checked_domain,
     display_domain,
-    mailbox_line,
     match_txt,
     new_verification_code,
     normalise_domain,
     public_mail_domain,
 )
+from wizard.invite.addresses import parse_text
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.conftest import make_app
-from wizard.guide import render_guide_pdf
+from wizard.guide.quick_guide import render_guide_pdf
 
 PDF_URL = "/guide/quick-guide.pdf"
 TITLE = "Adding existing Pro users to your business account"

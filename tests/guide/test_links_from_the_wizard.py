@@ -2,8 +2,8 @@
 the heads-up message, and the wizard's help says what the guide says."""
 
 from tests.helpers import text_of
-from tests.wizard.flow import add_people, send, start, to_check
-from wizard.guide import guide_steps
+from tests.invite.flow import add_people, send, start, to_check
+from wizard.guide.quick_guide import guide_steps
 
 STEP_KEYS = {"people": "who", "heads-up": "contact", "licenses": "impact", "check": "check"}
 

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from tests.guide.conftest import PDF_URL, SECTIONS, TITLE, read_pdf
 from wizard.extensions import db
-from wizard.guide import quick_guide_pdf
+from wizard.guide.quick_guide import quick_guide_pdf
 from wizard.models import Account
 from wizard.models.types import utcnow
 

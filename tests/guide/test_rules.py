@@ -3,7 +3,7 @@
 from datetime import date
 
 from tests.guide.conftest import TITLE, read_pdf
-from wizard.guide import (
+from wizard.guide.quick_guide import (
     Personalisation,
     attachment_disposition,
     css_content,

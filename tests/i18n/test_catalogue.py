@@ -1,14 +1,6 @@
 """German is complete: every marked string has a German translation that keeps its placeholders."""
 
-from tests.i18n.catalogue import (
-    DIRECTIVE,
-    NAMED,
-    extracted,
-    forms,
-    german,
-    is_translated,
-    singular,
-)
+from tests.i18n.catalogue import DIRECTIVE, NAMED, extracted, forms, german, is_translated, singular
 
 SHOWN = 15
 

@@ -19,19 +19,12 @@ from tests.i18n.reading import (
     problems_of_german,
     visible_text,
 )
-from wizard import tokens
-from wizard.batches import invitation_context
-from wizard.drafts import Person
+from wizard.accept import tokens
+from wizard.delivery.mailer import render_email
 from wizard.extensions import db
-from wizard.mailer import render_email
-from wizard.models import (
-    DeliveryStatus,
-    Invitation,
-    InvitationStatus,
-    OutboxEmail,
-    User,
-    UserType,
-)
+from wizard.invite.batches import invitation_context
+from wizard.invite.drafts import Person
+from wizard.models import DeliveryStatus, Invitation, InvitationStatus, OutboxEmail, User, UserType
 from wizard.models.types import utcnow
 
 OWNER = "owner@acme.example"

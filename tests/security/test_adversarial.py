@@ -6,9 +6,9 @@ Each test makes the attack and then shows that nothing changed in the database.
 import pytest
 from sqlalchemy import select, update
 
+from tests.accept.factory import invite
 from tests.helpers import csrf_token, submit, text_of
-from tests.invite.factory import invite
-from tests.wizard.flow import to_check
+from tests.invite.flow import to_check
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
 from wizard.models import Invitation, InvitationStatus, Role, User, VerifiedDomain

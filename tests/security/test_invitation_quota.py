@@ -7,8 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from tests.helpers import submit, text_of
-from tests.pending.factories import account_id, make_invitation
-from tests.wizard.flow import (
+from tests.invite.flow import (
     add_people,
     confirm_licenses,
     draft_of,
@@ -17,6 +16,7 @@ from tests.wizard.flow import (
     start,
     to_check,
 )
+from tests.manage.factories import account_id, make_invitation
 from wizard.extensions import db
 from wizard.models import AuditEvent, Invitation, OutboxEmail
 from wizard.models.types import utcnow

@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import h1_of, submit, text_of, title_of
+from wizard.accounts.passwords import common_passwords, new_password_problem
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
 from wizard.models import AuditEvent, OutboxEmail, User
-from wizard.passwords import common_passwords, new_password_problem
 
 NEW = "tidy orange lantern"
 URL = "/account/password"
@@ -122,7 +122,7 @@ def test_guessing_the_current_password_from_a_stolen_session_hits_the_limit(app,
 
 
 def test_the_email_says_what_happened_and_what_to_do(app, auth, client):
-    from wizard.mailer import render_email
+    from wizard.delivery.mailer import render_email
 
     auth.sign_in("member@acme.example")
     _change(client)

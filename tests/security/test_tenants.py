@@ -10,16 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import csrf_token
-from wizard import tokens
+from wizard.accept import tokens
 from wizard.extensions import db
-from wizard.models import (
-    Account,
-    Invitation,
-    User,
-    UserType,
-    VerifiedDomain,
-    WizardDraft,
-)
+from wizard.models import Account, Invitation, User, UserType, VerifiedDomain, WizardDraft
 from wizard.models.types import utcnow
 
 

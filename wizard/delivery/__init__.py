@@ -6,6 +6,10 @@ PostgreSQL, so several workers share the outbox), renders each, sends it over th
 connection and stores its outcome before it writes the next message. A worker killed mid-run
 therefore loses nothing (its claims come due again when the lease ends) and duplicates at
 most the message it was writing. See claims.py and worker.py.
+
+Also here: queueing (outbox.py), rendering (mailer.py, with the templates in templates/email/)
+and the development mailbox's pages (views.py). Imports: models, common, and other
+capabilities' service modules (never their views or forms).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import threading
 
 from flask import Flask
 
+from .explain import explain
 from .mailbox import MailboxEntry, MailboxMessage, mailbox_entries, mailbox_message
 from .reminders import queue_due_reminders
 from .rules import classify_failure, header_text, plain_address, retry_delay
@@ -95,6 +100,7 @@ def apply_defaults(config: dict) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["delivery_error"] = explain  # the worker's words, translated
     apply_defaults(app.config)
     if app.config.get("MAIL_DELIVER_IN_PROCESS"):
         delivery = InProcessDelivery(app)

@@ -21,7 +21,7 @@ from typing import Any
 from flask import current_app
 from markupsafe import escape
 
-from ..mailer import SUBJECT_SETTINGS, RenderedEmail, email_values, render_email, render_values
+from .mailer import SUBJECT_SETTINGS, RenderedEmail, email_values, render_email, render_values
 
 MERGED_KINDS = frozenset({"invitation", "reminder"})
 PERSONAL = ("invitee_name", "invitation_url")

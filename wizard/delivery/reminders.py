@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..models import Account, Invitation, InvitationStatus, OutboxEmail, User
 from ..models.types import utcnow
-from ..outbox import queue_email
+from .outbox import queue_email
 
 
 def queue_due_reminders(*, now: datetime | None = None, batch: int = 500) -> int:

@@ -16,9 +16,9 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..mailer import RenderedEmail, product_name
 from ..models import OutboxEmail
 from .mailbox import DevMailbox, mailbox_folder
+from .mailer import RenderedEmail, product_name
 from .rules import header_text, plain_address
 
 # Emails that carry the invitation's link: rendered with it, and only while it can be used.

@@ -1,0 +1,127 @@
+"""The proration rule of DESIGN.md, without a database."""
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wizard.accept.proration import minor_unit, prorated_refund, remaining_days
+
+CURRENCIES = ["USD", "EUR", "JPY", "KWD", "CHF"]
+
+
+@st.composite
+def periods(draw):
+    """A price in a currency's minor units, and a billing period of 1 to 400 days."""
+    currency = draw(st.sampled_from(CURRENCIES))
+    unit = minor_unit(currency)
+    price = draw(st.integers(min_value=0, max_value=10_000_000)) * unit
+    start = draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 1, 1)))
+    length = draw(st.integers(min_value=1, max_value=400))
+    return price, start, start + timedelta(days=length), currency
+
+
+offsets = st.integers(min_value=-500, max_value=900)
+
+
+@given(periods(), offsets)
+def test_the_refund_is_never_negative_and_never_more_than_was_paid(period, offset):
+    price, start, end, currency = period
+    refund = prorated_refund(price, start, end, start + timedelta(days=offset), currency)
+    assert Decimal(0) <= refund <= price
+
+
+@given(periods(), offsets)
+def test_the_refund_is_in_the_currencys_minor_unit(period, offset):
+    price, start, end, currency = period
+    refund = prorated_refund(price, start, end, start + timedelta(days=offset), currency)
+    assert refund == refund.quantize(minor_unit(currency))
+    assert refund.as_tuple().exponent == minor_unit(currency).as_tuple().exponent
+
+
+@given(periods())
+def test_accepting_on_the_first_day_refunds_everything(period):
+    price, start, end, currency = period
+    assert prorated_refund(price, start, end, start, currency) == price
+
+
+@given(periods(), st.integers(min_value=0, max_value=900))
+def test_accepting_on_or_after_the_last_day_refunds_nothing(period, days_after):
+    price, start, end, currency = period
+    assert prorated_refund(price, start, end, end + timedelta(days=days_after), currency) == 0
+
+
+@given(periods(), offsets, st.integers(min_value=1, max_value=400))
+def test_the_refund_never_grows_as_days_pass(period, offset, later):
+    price, start, end, currency = period
+    day = start + timedelta(days=offset)
+    earlier_refund = prorated_refund(price, start, end, day, currency)
+    assert prorated_refund(price, start, end, day + timedelta(days=later), currency) <= (
+        earlier_refund
+    )
+
+
+@pytest.mark.parametrize(
+    ("price", "start", "end", "accepted", "currency", "expected"),
+    [
+        # The demo's Ana: 15.99 a month, 20 of 30 days left.
+        ("15.99", date(2026, 5, 1), date(2026, 5, 31), date(2026, 5, 11), "USD", "10.66"),
+        # The demo's Ben: 159.90 a year, 265 of 365 days left: 116.0918 rounds to 116.09.
+        ("159.90", date(2026, 1, 1), date(2027, 1, 1), date(2026, 4, 11), "USD", "116.09"),
+        # February of a leap year has 29 days; accepting on the 29th leaves one.
+        ("15.99", date(2024, 2, 1), date(2024, 3, 1), date(2024, 2, 29), "USD", "0.55"),
+        ("15.99", date(2024, 2, 1), date(2024, 3, 1), date(2024, 2, 28), "USD", "1.10"),
+        # A yearly period with a 29 February in it has 366 days: 321 left is 140.2402.
+        ("159.90", date(2024, 1, 15), date(2025, 1, 15), date(2024, 2, 29), "USD", "140.24"),
+        # 28 days (February 2023): half the month left is 7.995, which rounds half up.
+        ("15.99", date(2023, 2, 1), date(2023, 3, 1), date(2023, 2, 15), "USD", "8.00"),
+        # 30 days (April): half left, 7.995 again.
+        ("15.99", date(2025, 4, 1), date(2025, 5, 1), date(2025, 4, 16), "USD", "8.00"),
+        # 31 days (January): 21 left is 10.8319...
+        ("15.99", date(2025, 1, 1), date(2025, 2, 1), date(2025, 1, 11), "USD", "10.83"),
+        # Before the period starts, nothing of it has been used.
+        ("15.99", date(2025, 1, 1), date(2025, 2, 1), date(2024, 12, 20), "USD", "15.99"),
+        # The last day of the period is not unused: the period ends that day.
+        ("15.99", date(2025, 1, 1), date(2025, 2, 1), date(2025, 2, 1), "USD", "0.00"),
+        # Currencies with no minor unit and with three decimals.
+        ("1000", date(2025, 1, 1), date(2025, 1, 31), date(2025, 1, 30), "JPY", "33"),
+        ("5.000", date(2025, 1, 1), date(2025, 1, 8), date(2025, 1, 5), "KWD", "2.143"),
+        ("0.00", date(2025, 1, 1), date(2025, 2, 1), date(2025, 1, 2), "EUR", "0.00"),
+    ],
+)
+def test_worked_examples(price, start, end, accepted, currency, expected):
+    refund = prorated_refund(Decimal(price), start, end, accepted, currency)
+    assert refund == Decimal(expected)
+    assert str(refund) == expected
+
+
+def test_days_are_whole_utc_days():
+    start, end = date(2024, 2, 1), date(2024, 3, 1)
+    # 01:00 on 1 March in Berlin is still 29 February in UTC: one day left.
+    berlin = timezone(timedelta(hours=2))
+    assert remaining_days(start, end, datetime(2024, 3, 1, 1, 0, tzinfo=berlin)) == 1
+    assert remaining_days(start, end, datetime(2024, 2, 29, 23, 59, 59, tzinfo=UTC)) == 1
+    assert remaining_days(start, end, datetime(2024, 3, 1, 0, 0, tzinfo=UTC)) == 0
+
+
+def test_money_is_never_a_float():
+    with pytest.raises(TypeError):
+        prorated_refund(15.99, date(2025, 1, 1), date(2025, 2, 1), date(2025, 1, 5), "USD")
+
+
+def test_a_naive_time_is_refused_rather_than_guessed():
+    with pytest.raises(ValueError, match="naive"):
+        remaining_days(date(2025, 1, 1), date(2025, 2, 1), datetime(2025, 1, 5, 12, 0))
+
+
+def test_an_empty_period_is_refused():
+    with pytest.raises(ValueError):
+        day = date(2025, 1, 1)
+        prorated_refund(Decimal("1.00"), day, day, day, "USD")
+
+
+def test_a_price_finer_than_the_currency_never_rounds_above_what_was_paid():
+    start, end = date(2025, 1, 1), date(2025, 1, 2)
+    assert prorated_refund(Decimal("0.005"), start, end, start, "USD") == Decimal("0.00")

@@ -1,0 +1,125 @@
+"""The counts the Pending tab, the Users page and the wizard's start page show come from an
+index alone (the ones in migration 0e32e03cc595), and a page of the whole list stops after
+its 50 rows instead of counting every one of them again.
+
+Each page is requested once while its statements are recorded; the database then explains
+the statement of interest with the same parameters. PostgreSQL is told not to scan tables
+(a handful of rows would otherwise be read straight from the table): the question is whether
+the index can serve the statement, which is what it does at 100,000 rows.
+"""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event, insert, text
+
+from tests.manage.factories import account_id, make_batch, make_email, make_invitation, user_id
+from wizard.extensions import db
+from wizard.models import Invitation, InvitationStatus, UserType
+from wizard.models.types import utcnow
+
+
+@contextmanager
+def recorded(engine):
+    statements: list[tuple[str, object]] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def statements_of(app, client, path: str) -> list[tuple[str, object]]:
+    with app.app_context():
+        engine = db.engine
+    with recorded(engine) as statements:
+        assert client.get(path).status_code == 200
+    return statements
+
+
+def the(statements, *parts: str) -> tuple[str, object]:
+    found = [(s, p) for s, p in statements if all(part in " ".join(s.split()) for part in parts)]
+    assert len(found) == 1, f"expected one statement with {parts}, found {len(found)}"
+    return found[0]
+
+
+def db_name(app) -> str:
+    with app.app_context():
+        return db.engine.dialect.name
+
+
+def plan(app, statement: str, parameters) -> str:
+    with app.app_context(), db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            rows = conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+            return "\n".join(row[0] for row in rows)
+        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+        return "\n".join(row[-1] for row in rows)
+
+
+def some_invitations(app) -> None:
+    """A few still valid, some going out, and (as at scale) many more long past their date,
+    with fresh statistics, so PostgreSQL weighs the indexes as it does with 100,000."""
+    batch = make_batch(app, 6)
+    for n in range(6):
+        inv = make_invitation(
+            app, f"p{n}@example.com", batch_id=batch, user_type="licensed" if n % 2 else "basic"
+        )
+        make_email(app, inv, status="queued" if n % 2 else "sent", attempts=0)
+    with app.app_context():
+        now, owner = utcnow(), user_id("owner@acme.example")
+        db.session.execute(
+            insert(Invitation),
+            [
+                {
+                    "account_id": account_id(),
+                    "email": f"old{n}@example.com",
+                    "user_type": UserType.LICENSED if n % 2 else UserType.BASIC,
+                    "status": InvitationStatus.PENDING if n % 3 else InvitationStatus.ACCEPTED,
+                    "invited_by_id": owner,
+                    "token_nonce": f"nonce{n}",
+                    "token_hash": f"hash{n}",
+                    "created_at": now - timedelta(days=400),
+                    "expires_at": now - timedelta(days=370),
+                }
+                for n in range(600)
+            ],
+        )
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+
+
+def test_pending_counts_and_emails_waiting_come_from_indexes(app, auth, client):
+    some_invitations(app)
+    auth.sign_in()
+    statements = statements_of(app, client, "/users/pending/")
+    valid = the(statements, "count(*)", "FROM invitation", "invitation.expires_at >")
+    assert "ix_invitation_account_status_expiry" in plan(app, *valid)
+    waiting = the(statements, "count(outbox_email.id)", "outbox_email.account_id")
+    if db_name(app) == "sqlite":  # PostgreSQL may as well take ix_outbox_due: few rows either way
+        assert "ix_outbox_account_status" in plan(app, *waiting)
+
+
+def test_the_first_page_of_every_invitation_does_not_count_them_all_again(app, auth, client):
+    some_invitations(app)
+    auth.sign_in()
+    statements = statements_of(app, client, "/users/pending/")
+    page = the(statements, "SELECT invitation.id FROM invitation", "LIMIT")
+    assert "OVER" not in page[0]  # the total is the "All" count shown on top
+
+
+def test_seats_on_the_users_page_and_the_wizard_come_from_indexes(app, auth, client):
+    some_invitations(app)
+    auth.sign_in()
+    for path in ("/users/", "/users/add/"):
+        statements = statements_of(app, client, path)
+        pending = the(statements, "count(invitation.id)", "invitation.user_type")
+        assert "ix_invitation_seats" in plan(app, *pending)
+        in_use = the(statements, "count(user_account.id)", "user_account.user_type")
+        assert "ix_user_account_members" in plan(app, *in_use)

@@ -1,0 +1,225 @@
+"""What an invitation link says: its state, what blocks joining, the refund quote, and the
+invitation page for one viewer.
+
+Every function takes `now` so tests can fix the clock. Nothing here changes anything: looking
+at an invitation (as a mail scanner does) records nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import joinedload
+
+from ..common.forms import normalise_email
+from ..extensions import db
+from ..models import Account, Invitation, InvitationStatus, RefundRecord, Role, Subscription, User
+from ..models.types import utcnow
+from .proration import prorated_refund, remaining_days
+from .tokens import token_hash
+
+
+class LinkState(enum.StrEnum):
+    OK = "ok"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    # Never shown as such: an unknown or tampered link gets the expired page (no oracle).
+    UNKNOWN = "unknown"
+
+
+class Blocker(enum.StrEnum):
+    """What must be sorted out before a person can join, in the order they are shown."""
+
+    ALREADY_MEMBER = "already_member"
+    OTHER_BUSINESS = "other_business"
+    OUTSTANDING_BALANCE = "outstanding_balance"
+    OTHER_USERS = "other_users"
+    ADD_ONS = "add_ons"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One place that says what a link is: its state and, unless unknown, its invitation."""
+
+    state: LinkState
+    invitation: Invitation | None = None
+    business: Account | None = None
+
+    @property
+    def shows_as_expired(self) -> bool:
+        return self.state in (LinkState.EXPIRED, LinkState.UNKNOWN)
+
+    @property
+    def inviter(self) -> User | None:
+        return self.invitation.invited_by if self.invitation else None
+
+
+@dataclass(frozen=True)
+class RefundQuote:
+    """The refund for today, as the invitee sees it before choosing."""
+
+    amount: Decimal
+    currency: str
+    remaining_days: int
+    period_end: date
+    payment_method_label: str
+
+
+@dataclass(frozen=True)
+class InvitationPage:
+    """Everything the invitation page shows, for one viewer (or nobody signed in)."""
+
+    link: Link
+    viewer: User | None = None
+    is_invitee: bool = False
+    has_account: bool = False
+    subscription: Subscription | None = None
+    quote: RefundQuote | None = None
+    blockers: tuple[Blocker, ...] = ()
+    other_business_owner: User | None = None
+    refund: RefundRecord | None = None  # after acceptance, for the person who accepted only
+
+    @property
+    def is_paid(self) -> bool:
+        return self.quote is not None
+
+
+def look_up(token: str, now: datetime | None = None) -> Link:
+    """What a link is now: ok / expired / revoked / accepted / declined / unknown."""
+    now = now or utcnow()
+    invitation = db.session.execute(
+        select(Invitation)
+        .options(joinedload(Invitation.invited_by))
+        .where(Invitation.token_hash == token_hash(token or ""))
+    ).scalar_one_or_none()
+    if invitation is None:
+        return Link(LinkState.UNKNOWN)
+    state = {
+        InvitationStatus.PENDING: LinkState.OK,
+        InvitationStatus.EXPIRED: LinkState.EXPIRED,
+        InvitationStatus.REVOKED: LinkState.REVOKED,
+        InvitationStatus.ACCEPTED: LinkState.ACCEPTED,
+        InvitationStatus.DECLINED: LinkState.DECLINED,
+    }[invitation.effective_status(now)]
+    return Link(state, invitation, db.session.get(Account, invitation.account_id))
+
+
+def is_invitee(user: User, invitation: Invitation) -> bool:
+    """The invited address, compared case-insensitively (Bob@Example.com is bob@example.com)."""
+    return normalise_email(user.email) == normalise_email(invitation.email)
+
+
+def blockers_for(
+    user: User, invitation: Invitation, subscription: Subscription | None
+) -> tuple[Blocker, ...]:
+    """What stops this person joining this business today (pure: reads only what it is given)."""
+    found: list[Blocker] = []
+    if user.account_id == invitation.account_id:
+        found.append(Blocker.ALREADY_MEMBER)
+    elif user.account.is_business:
+        found.append(Blocker.OTHER_BUSINESS)
+    if subscription is not None:
+        if subscription.outstanding_balance > 0:
+            found.append(Blocker.OUTSTANDING_BALANCE)
+        if subscription.other_users > 0:
+            found.append(Blocker.OTHER_USERS)
+        if subscription.add_ons > 0:
+            found.append(Blocker.ADD_ONS)
+    return tuple(found)
+
+
+def refund_quote(subscription: Subscription | None, now: datetime) -> RefundQuote | None:
+    """The prorated refund for an active paid plan; None for free Basic (nothing to refund)."""
+    if subscription is None or not subscription.is_active or subscription.price <= 0:
+        return None
+    return RefundQuote(
+        amount=prorated_refund(
+            subscription.price,
+            subscription.period_start,
+            subscription.period_end,
+            now,
+            subscription.currency,
+        ),
+        currency=subscription.currency,
+        remaining_days=remaining_days(subscription.period_start, subscription.period_end, now),
+        period_end=subscription.period_end,
+        payment_method_label=subscription.payment_method_label,
+    )
+
+
+def has_account(email: str) -> bool:
+    """Whether anybody has an account at this address (compared case-insensitively)."""
+    wanted = normalise_email(email)
+    return bool(db.session.scalar(select(exists().where(func.lower(User.email) == wanted))))
+
+
+def individual_subscription(user: User, *, lock: bool = False) -> Subscription | None:
+    """The person's own subscription, if their account is an individual one; `lock` for update."""
+    if user.account.is_business:
+        return None
+    query = select(Subscription).where(Subscription.account_id == user.account_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def _owner_of(account_id: int) -> User | None:
+    return db.session.execute(
+        select(User)
+        .where(User.account_id == account_id, User.role == Role.OWNER)
+        .order_by(User.id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def invitation_page(
+    token: str, viewer_id: int | None, now: datetime | None = None
+) -> InvitationPage:
+    """The link's state and, for the signed-in viewer, blockers and refund estimate."""
+    now = now or utcnow()
+    link = look_up(token, now)
+    if link.invitation is None:
+        return InvitationPage(link)
+    invitation = link.invitation
+    viewer = db.session.get(User, viewer_id) if viewer_id is not None else None
+    if link.state == LinkState.ACCEPTED:
+        refund = None
+        if viewer is not None and viewer.id == invitation.accepted_user_id:
+            refund = db.session.execute(
+                select(RefundRecord).where(RefundRecord.invitation_id == invitation.id)
+            ).scalar_one_or_none()
+        return InvitationPage(link, viewer=viewer, refund=refund)
+    if viewer is None or link.state != LinkState.OK:
+        return InvitationPage(link, viewer=viewer, has_account=has_account(invitation.email))
+    if not is_invitee(viewer, invitation):
+        return InvitationPage(link, viewer=viewer, has_account=True)
+    subscription = individual_subscription(viewer)
+    found = blockers_for(viewer, invitation, subscription)
+    return InvitationPage(
+        link,
+        viewer=viewer,
+        is_invitee=True,
+        has_account=True,
+        subscription=subscription,
+        quote=refund_quote(subscription, now),
+        blockers=found,
+        other_business_owner=(
+            _owner_of(viewer.account_id) if Blocker.OTHER_BUSINESS in found else None
+        ),
+    )
+
+
+def person_locale(user: User) -> str:
+    """The language a person reads their mail in."""
+    languages = current_app.config["LANGUAGES"]
+    for candidate in (user.locale, user.account.default_locale):
+        if candidate in languages:
+            return candidate
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,32 @@
+"""Loading the signed-in user, and where a person lands after signing in."""
+
+from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db, login_manager
+from ..models import User
+
+
+def home_for(user: User) -> str:
+    """Where a person lands after signing in."""
+    if user.can_manage_users:
+        return url_for("users.index")
+    return url_for("account.overview")
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    user_id, _sep, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Sign in to see that page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"

@@ -1,0 +1,1 @@
+"""The blueprints of accounts: one module, one blueprint (`bp`) each."""

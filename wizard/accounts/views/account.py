@@ -1,0 +1,86 @@
+"""A person's own account: their plan and subscription, or their business membership, and
+changing their password."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+from sqlalchemy import select
+
+from ...accept.link import person_locale
+from ...common import audit
+from ...common.access import keeps_input_on_csrf_error
+from ...common.security import start_session
+from ...delivery.outbox import queue_email
+from ...extensions import db, limiter
+from ...models import Subscription, User
+from ..forms import ChangePasswordForm
+from ..passwords import hash_password, password_matches
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("/")
+@login_required
+def overview():
+    subscription = db.session.execute(
+        select(Subscription).where(Subscription.account_id == current_user.account_id)
+    ).scalar_one_or_none()
+    return render_template("accounts/overview.html", subscription=subscription)
+
+
+def _password_key() -> str:
+    return f"change-password:{current_user.get_id().partition(':')[0]}"
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_CHANGE_LIMIT"],
+    key_func=_password_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,  # only failed attempts count
+)
+@keeps_input_on_csrf_error
+def change_password():
+    """A new password ends every other session (the session version moves on); this browser
+    stays signed in with a fresh session, and the person gets an email saying so."""
+    form = ChangePasswordForm()
+    form.account_email = current_user.email
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        if not password_matches(user.password_hash, form.current_password.data):
+            form.current_password.errors.append(
+                _("That is not your current password. Type it again.")
+            )
+        else:
+            user.password_hash = hash_password(form.new_password.data)
+            user.session_version += 1
+            audit.record(
+                "password_changed",
+                account_id=user.account_id,
+                actor_id=user.id,
+                subject_email=user.email,
+            )
+            queue_email(
+                "password_changed",
+                user.email,
+                account_id=user.account_id,
+                locale=person_locale(user),
+                context={
+                    "name": user.display_name,
+                    "email": user.email,
+                    "business": user.account.name if user.account.is_business else "",
+                },
+            )
+            db.session.commit()
+            start_session()
+            login_user(user)
+            flash(
+                _(
+                    "Your password is changed. Anywhere else you were signed in, you are now "
+                    "signed out."
+                ),
+                "success",
+            )
+            return redirect(url_for(".overview"))
+    return render_template("accounts/password.html", form=form)

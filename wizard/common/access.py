@@ -1,0 +1,54 @@
+"""Guarding pages: by role, against open redirects, and keeping input on a stale CSRF token.
+
+Every capability's views use these; the sign-in itself lives in wizard/accounts.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import render_template
+from flask_login import current_user, login_required
+
+from ..models import Role
+
+
+def keeps_input_on_csrf_error(view: Callable) -> Callable:
+    """Mark a view whose POST goes through form validation, so a missing or stale CSRF token
+    is shown as a message on the form, with everything typed kept (see wizard/common/errors.py)."""
+    view.keeps_input_on_csrf_error = True  # type: ignore[attr-defined]
+    return view
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site; anything with a scheme, host or odd slashes is dropped."""
+    if not target:
+        return None
+    target = target.strip()
+    if "\\" in target or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Only owners/admins of a business account; everyone else gets a page saying why."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.account.is_business:
+                return render_template("errors/not_business.html"), 403
+            if current_user.role not in roles:
+                return render_template("errors/not_allowed.html"), 403
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+manager_required = roles_required(Role.OWNER, Role.ADMIN)

@@ -1,0 +1,50 @@
+"""What every page's layout needs: navigation, formatting filters, the page title."""
+
+from decimal import Decimal
+
+from flask import Flask, request
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """An amount in the reader's language: $15.99 in English, 15,99 $ in German."""
+    return format_currency(amount, currency)
+
+
+def role_label(role: str) -> str:
+    return {"owner": _("Owner"), "admin": _("Admin"), "member": _("Member")}.get(role, role)
+
+
+def user_type_label(user_type: str) -> str:
+    return {"basic": _("Basic"), "licensed": _("Licensed")}.get(user_type, user_type)
+
+
+def nav_items() -> list[tuple[str, str, str]]:
+    """(endpoint, label, id) of the main navigation for the signed-in user."""
+    if not current_user.is_authenticated:
+        return []
+    if current_user.can_manage_users:
+        return [("users.index", _("Users"), "nav-users")]
+    return [("account.overview", _("My account"), "nav-account")]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["number"] = format_decimal  # 20,000 in English, 20.000 in German
+    app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["datetime"] = (
+        lambda d, fmt="medium": format_datetime(d, fmt) if d else ""
+    )
+
+    @app.context_processor
+    def layout_context():
+        return {
+            "nav_items": nav_items(),
+            "get_locale": get_locale,
+            "current_path": request.path,
+            "role_label": role_label,
+            "user_type_label": user_type_label,
+        }
+

@@ -1,0 +1,185 @@
+"""Rendering email: one function for every kind of message, text and HTML from templates.
+
+Templates are rendered straight from the Jinja environment, without the page context
+processors: an email must not depend on the request (its Host header, the signed-in user),
+and the delivery worker has no request at all. Links come from BASE_URL.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
+from functools import lru_cache
+from typing import Any
+
+from flask import Response, current_app
+from flask_babel import force_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
+
+from ..accept.tokens import invitation_url
+from ..common.layout import user_type_label
+
+# Kinds whose subject an operator can replace (config key -> the kinds it covers).
+SUBJECT_SETTINGS = {"invitation": "MAIL_INVITATION_SUBJECT", "reminder": "MAIL_REMINDER_SUBJECT"}
+
+# For the HTML of an email shown inside the app (development mailbox, previews): no script,
+# no plugins, no same-origin access; links open in a new, unsandboxed tab.
+EMAIL_FRAME_CSP = "; ".join(
+    [
+        "sandbox allow-popups allow-popups-to-escape-sandbox",
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        "img-src data:",
+        "frame-ancestors 'self'",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+class _KeepUnknown(dict):
+    """Formatting values for a configured subject: an unknown %(name)s stays as written."""
+
+    def __missing__(self, key: str) -> str:
+        return f"%({key})s"
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """An absolute link to a page of the app for an email, from BASE_URL (never the Host)."""
+    adapter = current_app.url_map.bind("localhost")
+    path = adapter.build(endpoint, values)
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def product_name() -> str:
+    """The name emails are signed with: the display name of MAIL_DEFAULT_SENDER."""
+    return _display_name(str(current_app.config.get("MAIL_DEFAULT_SENDER") or ""))
+
+
+@lru_cache(maxsize=8)
+def _display_name(sender: str) -> str:
+    return parseaddr(sender)[0] or "Business Invite Wizard"
+
+
+def _as_datetime(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _configured_subject(kind: str, values: Mapping[str, Any]) -> str | None:
+    setting = SUBJECT_SETTINGS.get(kind)
+    pattern = current_app.config.get(setting) if setting else None
+    if not pattern:
+        return None
+    try:
+        return pattern % _KeepUnknown({k: v for k, v in values.items() if isinstance(v, str)})
+    except (TypeError, ValueError):  # a stray % in the setting: show it as written
+        return pattern
+
+
+def _template_gettext(translations) -> dict[str, Any]:
+    """gettext and ngettext for one render, bound to one catalogue.
+
+    They behave like the i18n extension's new-style functions (autoescape-aware, %%-formatting)
+    but skip Flask-Babel's per-string lookup of the current catalogue, which took half of the
+    time of rendering an invitation. Templates call them as `_`, `gettext` and `ngettext`.
+    """
+
+    @pass_context
+    def gettext(context, string: str, **variables: Any) -> str:
+        text = translations.ugettext(string)
+        # Translator-written text is trusted; Markup's % escapes every variable put into it.
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
+
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # nosec B704
+
+    return {"gettext": gettext, "ngettext": ngettext}
+
+
+def render_email(
+    kind: str,
+    *,
+    locale: str,
+    context: dict[str, Any],
+    invitation=None,
+    preview: bool = False,
+) -> RenderedEmail:
+    """Render templates/email/<kind>_subject.txt, <kind>.txt and <kind>.html in `locale`.
+
+    With an invitation, the template gets its link as `invitation_url`; a preview (the
+    wizard's check page) gets a sample link that works nowhere. `expires_at` given as an
+    ISO-8601 string reaches the templates as a datetime, ready for the `date` filter.
+    """
+    values = email_values(
+        kind, locale=locale, context=context, invitation=invitation, preview=preview
+    )
+    return render_values(kind, locale=locale, context=context, values=values)
+
+
+def email_values(
+    kind: str, *, locale: str, context: dict[str, Any], invitation=None, preview: bool = False
+) -> dict[str, Any]:
+    """What the templates of an email see: its context, its link, and the shared helpers."""
+    values: dict[str, Any] = dict(context)
+    if "expires_at" in values:
+        values["expires_at"] = _as_datetime(values["expires_at"])
+    if preview:
+        values["invitation_url"] = "https://…/invitation/(a personal link for each person)"
+    elif invitation is not None:
+        values["invitation_url"] = invitation_url(invitation)
+    values.update(
+        kind=kind,
+        locale=locale,
+        base_url=current_app.config["BASE_URL"].rstrip("/"),
+        absolute_url=absolute_url,
+        user_type_label=user_type_label,
+        product_name=product_name(),
+    )
+    return values
+
+
+def render_values(
+    kind: str, *, locale: str, context: dict[str, Any], values: dict[str, Any]
+) -> RenderedEmail:
+    """Render the three templates of `kind` with `values` (from email_values)."""
+    values = dict(values)
+    env = current_app.jinja_env
+    with force_locale(locale):
+        values.update(_template_gettext(get_translations()))
+        subject = _configured_subject(kind, context) or env.get_template(
+            f"email/{kind}_subject.txt"
+        ).render(values)
+        subject = " ".join(subject.split())  # one line: no CR/LF can reach the header
+        values["subject_line"] = subject
+        text = env.get_template(f"email/{kind}.txt").render(values)
+        html = env.get_template(f"email/{kind}.html").render(values)
+    return RenderedEmail(subject=subject, text=text.strip() + "\n", html=html)
+
+
+def sandboxed_html_response(html: str) -> Response:
+    """Serve an email's HTML inside the app so that nothing in it can run (for an iframe)."""
+    # Links leave the frame for a tab of their own instead of loading the app inside it.
+    if "<head>" in html:
+        html = html.replace("<head>", '<head><base target="_blank">', 1)
+    else:
+        html = '<base target="_blank">' + html
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = EMAIL_FRAME_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response

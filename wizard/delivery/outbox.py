@@ -1,0 +1,37 @@
+"""Queueing email: every message is an outbox row, written in the caller's transaction.
+
+Nothing sends mail from a view. The delivery worker (wizard/delivery/worker.py) renders and sends
+queued rows; a rolled-back transaction leaves no row, so it sends nothing.
+"""
+
+from typing import Any
+
+from ..extensions import db
+from ..models import OutboxEmail
+
+
+def queue_email(
+    kind: str,
+    to_address: str,
+    *,
+    account_id: int | None,
+    locale: str = "en",
+    invitation_id: int | None = None,
+    context: dict[str, Any] | None = None,
+) -> OutboxEmail:
+    """Add one email to the outbox (no commit: it goes with the caller's transaction).
+
+    `kind` names the templates `templates/email/<kind>.txt`, `.html` and `_subject.txt`.
+    `context` must be JSON-serialisable and must not contain secrets such as link tokens:
+    an invitation's link is derived at delivery time from `invitation_id`.
+    """
+    email = OutboxEmail(
+        kind=kind,
+        to_address=to_address,
+        account_id=account_id,
+        invitation_id=invitation_id,
+        locale=locale,
+        context=context or {},
+    )
+    db.session.add(email)
+    return email

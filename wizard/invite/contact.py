@@ -1,0 +1,185 @@
+"""Step 2, contacting people first: the owner's heads-up message before the invitation, sent
+through the app (bulk inserts in one transaction under the draft's row lock, as for Send),
+marked as sent personally, or skipped with a confirmation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from ..common.bulk import insert_rows
+from ..extensions import db
+from ..models import Account, AuditEvent, DeliveryStatus, OutboxEmail, User, WizardDraft
+from ..models.types import utcnow
+from .batches import audit_rows, locales_of, lock_draft
+from .drafts import answers, people_of, store
+from .quota import QuotaExceeded, invitation_quota, lock_account
+
+
+def default_heads_up(
+    business_name: str,
+    sender_name: str,
+    valid_days: int,
+    invitation_subject: str,
+    guide_url: str = "",
+) -> dict[str, str]:
+    """The pre-filled message; {name} and {business} are filled in for each person."""
+    return {
+        "subject": _("Before you get an invitation from {business}"),
+        "body": _(
+            "Hello {name},\n\n"
+            "In the next few days I will invite you to join the {business} business account. "
+            "The invitation comes by email from Business Invite Wizard, so please look out "
+            "for it (and check your spam folder if it does not arrive).\n\n"
+            "Why: in the business account, {business} pays for your license, and your "
+            "meetings, recordings and contacts are in one place with the rest of the team.\n\n"
+            "Your subscription: if you pay for your own Pro plan today, it ends when you "
+            "accept, and you choose what happens to the unused part: a refund to your "
+            "payment method, or a credit to {business}. The invitation page shows the amount "
+            "before you confirm anything.\n\n"
+            "What moves with you: your profile, scheduled meetings, cloud recordings, chat "
+            "history, contacts and settings. Reports do not move, so download any you want "
+            "to keep first.\n\n"
+        )
+        + (
+            _("How joining works, step by step: %(url)s", url=guide_url) + "\n\n"
+            if guide_url
+            else ""
+        )
+        + _("Look out for an email with the subject “%(subject)s”.", subject=invitation_subject)
+        + " "
+        + ngettext(
+            "The link in the invitation works for %(num)d day. If you have questions, "
+            "reply to this message.",
+            "The link in the invitation works for %(num)d days. If you have questions, "
+            "reply to this message.",
+            valid_days,
+        )
+        + "\n\n"
+        + _("Thank you,\n%(sender)s", sender=sender_name),
+    }
+
+
+def heads_up_message(data: dict[str, Any] | None, default: dict[str, str]) -> dict[str, str]:
+    """The message as the owner last saved it, or the pre-filled one."""
+    saved = answers(data, "heads_up")
+    return {
+        "subject": saved.get("subject") or default["subject"],
+        "body": saved.get("body") or default["body"],
+    }
+
+
+def personalise(template: str, *, name: str, email: str, business: str) -> str:
+    """Fill in {name} (the address when no name is known) and {business}; nothing else."""
+    return template.replace("{name}", name or email).replace("{business}", business)
+
+
+def save_heads_up_message(draft: WizardDraft, subject: str, body: str) -> None:
+    """Keep the edited message without contacting anyone yet."""
+    heads_up = dict(answers(draft.data, "heads_up"))
+    heads_up.update(subject=subject, body=body)
+    store(draft, heads_up=heads_up)
+    db.session.commit()
+
+
+def contact_people(
+    draft_id: int,
+    *,
+    account: Account,
+    sender: User,
+    how: str,
+    subject: str,
+    body: str,
+) -> int:
+    """Mark everyone not yet contacted as contacted now; with how="app", queue each of them
+    the personalised heads-up email. Returns how many people that was."""
+    draft = lock_draft(draft_id, account.id)
+    waiting = [p for p in people_of(draft.data) if not p.contacted_at]
+    if how == "app" and waiting:
+        lock_account(account.id)  # after the draft's lock, as at Send
+        quota = invitation_quota(account.id, utcnow())
+        if not quota.allows(len(waiting)):
+            db.session.rollback()
+            raise QuotaExceeded(quota)
+    now = utcnow()
+    # Read once, not per person: these are the same in every message.
+    account_id, business = account.id, account.name
+    sender_fields = {
+        "business_name": business,
+        "sender_name": sender.name,
+        "sender_email": sender.email,
+    }
+    if how == "app" and waiting:
+        locales = locales_of([p.email for p in waiting], account.default_locale)
+        insert_rows(
+            OutboxEmail.__table__,
+            [
+                {
+                    "kind": "heads_up",
+                    "to_address": p.email,
+                    "account_id": account_id,
+                    "locale": locales[p.email],
+                    "context": {
+                        "subject": personalise(
+                            subject, name=p.name, email=p.email, business=business
+                        ),
+                        "body": personalise(body, name=p.name, email=p.email, business=business),
+                        **sender_fields,
+                    },
+                    "status": DeliveryStatus.QUEUED,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+                for p in waiting
+            ],
+        )
+    if waiting:
+        insert_rows(
+            AuditEvent.__table__,
+            audit_rows(
+                "contacted",
+                account_id,
+                sender.id,
+                now,
+                waiting,
+                lambda _p: {"how": how, "draft_id": draft_id},
+            ),
+        )
+    heads_up = dict(answers(draft.data, "heads_up"))
+    contacted = dict(heads_up.get("contacted", {}))
+    contacted.update(dict.fromkeys((p.email for p in waiting), now.isoformat()))
+    told = dict(heads_up.get("how", {}))
+    told.update(dict.fromkeys((p.email for p in waiting), how))
+    heads_up.update(subject=subject, body=body, contacted=contacted, how=told, skipped_at=None)
+    store(draft, heads_up=heads_up)
+    db.session.commit()
+    return len(waiting)
+
+
+def skip_heads_up(draft: WizardDraft, subject: str, body: str) -> None:
+    """The owner confirmed they will not tell people first."""
+    heads_up = dict(answers(draft.data, "heads_up"))
+    heads_up.update(subject=subject, body=body, skipped_at=utcnow().isoformat())
+    store(draft, heads_up=heads_up)
+    db.session.commit()
+
+
+def answer_heads_up(
+    draft: WizardDraft, *, action: str, account: Account, sender: User, subject: str, body: str
+) -> int:
+    """Step 2's answer: "save" the message, "skip" the step, or contact everyone not yet
+    contacted, from here ("send") or by the owner ("mark"). Returns how many were contacted."""
+    if action == "save":
+        save_heads_up_message(draft, subject, body)
+        return 0
+    if action == "skip":
+        skip_heads_up(draft, subject, body)
+        return 0
+    how = "app" if action == "send" else "own"
+    return contact_people(
+        draft.id, account=account, sender=sender, how=how, subject=subject, body=body
+    )

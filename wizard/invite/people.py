@@ -1,0 +1,139 @@
+"""Step 1, who: the people typed, pasted or uploaded, checked against the account (members,
+pending invitations, the owner's own address) and saved in the draft, problems and all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from ..common.bulk import among
+from ..extensions import db
+from ..models import Invitation, InvitationStatus, User, WizardDraft
+from ..models.types import utcnow
+from .addresses import CheckedBatch, Entry, Problem, check_batch, parse_text
+from .drafts import answers, store
+
+
+def conflicts(account_id: int, emails: set[str]) -> tuple[set[str], set[str]]:
+    """Of these addresses: the account's members, and those with a pending invitation.
+
+    Two statements whatever the number of addresses (one IN list each; a batch is at most
+    MAX_BATCH_SIZE, well below the bind-parameter limits of SQLite and PostgreSQL).
+    """
+    members = db.session.scalars(
+        select(User.email).where(User.account_id == account_id, among(User.email, emails))
+    )
+    pending = db.session.scalars(
+        select(Invitation.email).where(
+            Invitation.account_id == account_id,
+            Invitation.status == InvitationStatus.PENDING,
+            Invitation.expires_at > utcnow(),
+            among(Invitation.email, emails),
+        )
+    )
+    return set(members), set(pending)
+
+
+def entry_to_dict(entry: Entry) -> dict[str, Any]:
+    return {
+        "source": entry.source,
+        "line": entry.line,
+        "raw": entry.raw,
+        "email": entry.email,
+        "name": entry.name,
+        "type": entry.user_type,
+        "problem": {"code": entry.problem.code, "params": entry.problem.params}
+        if entry.problem
+        else None,
+    }
+
+
+def entry_from_dict(d: dict[str, Any]) -> Entry:
+    problem = d.get("problem")
+    return Entry(
+        d["source"],
+        d["line"],
+        d.get("raw", ""),
+        d.get("email", ""),
+        d.get("name", ""),
+        d.get("type"),
+        Problem(problem["code"], problem.get("params", {})) if problem else None,
+    )
+
+
+@dataclass(frozen=True)
+class PeopleOutcome:
+    saved: bool  # the step is complete: on to the next
+    error: str | None = None  # "empty" or "too_many": nothing could be checked
+    field: str = "addresses"
+    count: int = 0  # how many people were given
+
+
+def people_input(data: dict[str, Any] | None) -> dict[str, Any]:
+    return answers(data, "people_input")
+
+
+def save_people(
+    draft: WizardDraft,
+    *,
+    text: str,
+    default_type: str,
+    csv_upload: tuple[str, list[Entry]] | None,
+    remove_file: bool,
+    leave_out_problems: bool,
+    own_email: str,
+    max_people: int,
+) -> PeopleOutcome:
+    """Read and check the people; keep everything given, and complete the step when nothing
+    is wrong (or the owner chose to leave the lines with problems out)."""
+    stored = people_input(draft.data).get("csv")
+    if csv_upload is not None:
+        csv_part = {"filename": csv_upload[0], "entries": [entry_to_dict(e) for e in csv_upload[1]]}
+    else:
+        csv_part = None if remove_file else stored
+    entries = parse_text(text)
+    if csv_part:
+        entries += [entry_from_dict(d) for d in csv_part["entries"]]
+    # Nothing to check, or too much: nothing is saved, and the page shows what was typed.
+    if not entries:
+        return PeopleOutcome(False, "empty")
+    if len(entries) > max_people:
+        return PeopleOutcome(
+            False, "too_many", "csv_file" if csv_upload else "addresses", count=len(entries)
+        )
+    members, pending = conflicts(draft.account_id, {e.email for e in entries if e.email})
+    checked: CheckedBatch = check_batch(
+        entries, own_email=own_email, members=members, pending=pending
+    )
+    given = {
+        "text": text,
+        "default_type": default_type,
+        "csv": csv_part,
+        "problems": [entry_to_dict(e) for e in checked.problems],
+        "ready": len(checked.people),
+    }
+    done = bool(checked.people) and (not checked.problems or leave_out_problems)
+    people_part = (
+        {
+            "default_type": default_type,
+            "people": [
+                {
+                    "email": e.email,
+                    "name": e.name,
+                    "type": e.user_type,
+                    "source": e.source,
+                    "line": e.line,
+                }
+                for e in checked.people
+            ],
+            "left_out": len(checked.problems),
+        }
+        if done
+        else None
+    )
+    store(draft, people_input=given, people=people_part)
+    db.session.commit()
+    return PeopleOutcome(done, count=len(entries))

@@ -1,0 +1,72 @@
+"""The daily quota: how many emails one account may send to the people it invites in 24 hours.
+
+A generous limit (INVITATIONS_PER_DAY, 50,000 by default: two of the largest batches with a
+heads-up message each, with room to spare) that an honest owner never meets, but that caps
+what a stolen session or a runaway script can do to the people on the other end and to the
+sender's reputation. Invitations, resent invitations and heads-up messages sent from the app
+all count: the heads-up's subject and body are the owner's own words, so they are the
+easiest to abuse. It is counted from the audit trail ("invited", "resent", and "contacted"
+from the app), so it holds across processes and restarts, and the wizard can say how many are
+left before anyone presses Send.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select
+
+from ..extensions import db
+from ..models import Account, AuditEvent
+
+WINDOW = timedelta(hours=24)
+COUNTED = or_(
+    AuditEvent.action.in_(("invited", "resent")),
+    and_(AuditEvent.action == "contacted", AuditEvent.details["how"].as_string() == "app"),
+)
+
+
+@dataclass(frozen=True)
+class Quota:
+    limit: int
+    used: int
+    oldest_counted: datetime | None  # the earliest send still inside the window
+
+    @property
+    def remaining(self) -> int:
+        return max(self.limit - self.used, 0)
+
+    def allows(self, count: int) -> bool:
+        return count <= self.remaining
+
+    @property
+    def frees_up_at(self) -> datetime | None:
+        """When the earliest counted send leaves the window, and room starts to grow again."""
+        return self.oldest_counted + WINDOW if self.oldest_counted else None
+
+
+def invitation_quota(account_id: int, now: datetime) -> Quota:
+    """How many emails to invitees the account has sent in the last 24 hours, and how many
+    more it may send."""
+    used, oldest = db.session.execute(
+        select(func.count(), func.min(AuditEvent.created_at)).where(
+            AuditEvent.account_id == account_id,
+            AuditEvent.created_at > now - WINDOW,
+            COUNTED,
+        )
+    ).one()
+    return Quota(current_app.config["INVITATIONS_PER_DAY"], used, oldest)
+
+
+class QuotaExceeded(Exception):
+    """Sending these would go past the account's quota for the day; nothing was done."""
+
+    def __init__(self, quota: Quota):
+        super().__init__(quota)
+        self.quota = quota
+
+
+def lock_account(account_id: int) -> None:
+    """Serialise sending per account (PostgreSQL), so two tabs sending at the same moment
+    cannot both use the last of the quota or of the free licenses. SQLite has one writer."""
+    db.session.execute(select(Account.id).where(Account.id == account_id).with_for_update())

@@ -1,0 +1,289 @@
+"""The wizard's first steps: start, who, tell them first (the heads-up) and licenses."""
+
+from flask import Response, current_app, flash, redirect, render_template, request
+from flask import url_for as flask_url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from ...common.access import keeps_input_on_csrf_error, manager_required
+from ...manage.seats import seat_count
+from ...models import WizardDraft
+from ...models.types import utcnow
+from .. import contact, drafts
+from ..forms import (
+    HeadsUpForm,
+    LicensesForm,
+    MakeBasicForm,
+    PeopleForm,
+    StartForm,
+    UserTypeForm,
+    people_error,
+)
+from ..licenses import confirm_licenses, license_review, make_extra_people_basic, set_user_type
+from ..people import entry_from_dict, people_input, save_people
+from ..quota import QuotaExceeded, invitation_quota
+from .navigation import bp, next_url, render_step, requested_page, step_url, wizard_step
+from .sending import invitation_preview
+
+# --- start ---------------------------------------------------------------------------------
+
+
+@bp.route("/", methods=["GET", "POST"])
+@manager_required
+@keeps_input_on_csrf_error
+def start():
+    form = StartForm()
+    if form.validate_on_submit():
+        draft = drafts.start_draft(
+            current_user.account_id, current_user.id, start_over=bool(form.start_over.data)
+        )
+        return redirect(next_url(draft))
+    return render_template(
+        "invite/start.html",
+        form=form,
+        open_draft=drafts.open_draft(current_user.account_id, current_user.id),
+        seats=seat_count(current_user.account),
+        user_types=drafts.user_types,
+    )
+
+
+# --- step 1: who ---------------------------------------------------------------------------
+
+
+@bp.route("/<int:draft_id>/people", methods=["GET", "POST"])
+@manager_required
+@keeps_input_on_csrf_error
+@wizard_step("people")
+def people(draft: WizardDraft):
+    stored = people_input(draft.data)
+    form = PeopleForm(
+        data={"addresses": stored.get("text", ""), "default_type": stored.get("default_type")}
+        if request.method == "GET" and stored
+        else None
+    )
+    if form.validate_on_submit():
+        outcome = save_people(
+            draft,
+            text=form.addresses.data or "",
+            default_type=form.default_type.data,
+            csv_upload=form.csv_upload,
+            remove_file=form.remove_file.data,
+            leave_out_problems=bool(form.leave_out.data),
+            own_email=current_user.email,
+            max_people=current_app.config["MAX_BATCH_SIZE"],
+        )
+        if outcome.saved:
+            return redirect(next_url(draft))
+        if outcome.error:
+            form[outcome.field].errors.append(
+                people_error(
+                    outcome.error, count=outcome.count, limit=current_app.config["MAX_BATCH_SIZE"]
+                )
+            )
+        stored = people_input(draft.data)
+    problems = [entry_from_dict(d) for d in stored.get("problems", [])]
+    if problems and not form.addresses.errors and not drafts.completed_steps(draft.data)["people"]:
+        form.addresses.errors = [
+            ngettext(
+                "%(num)d entry has a problem. Fix it in the list, or continue without it.",
+                "%(num)d entries have problems. Fix them in the list, or continue without them.",
+                len(problems),
+            )
+        ]
+    return render_step(
+        draft,
+        "people",
+        form=form,
+        problems=problems,
+        stored=stored,
+        people_count=len(drafts.user_types(draft.data)),
+    )
+
+
+# --- step 2: tell them first --------------------------------------------------------------
+
+
+def _default_message() -> dict[str, str]:
+    # The heads-up says what to look out for: the invitation's own subject line.
+    nobody = drafts.Person(email="", name="", user_type="basic", source="text", line=0)
+    return contact.default_heads_up(
+        current_user.account.name,
+        current_user.display_name,
+        current_app.config["INVITATION_VALID_DAYS"],
+        invitation_preview(nobody).subject,
+        # The public guide's part for invitees, from BASE_URL like every link in an email.
+        current_app.config["BASE_URL"].rstrip("/")
+        + flask_url_for("guide.page")
+        + "#how-invitees-accept",
+    )
+
+
+def _contacted_message(action: str, count: int) -> str:
+    if action == "send":
+        return ngettext(
+            "The message is on its way to %(num)d person.",
+            "The message is on its way to %(num)d people.",
+            count,
+        )
+    return ngettext(
+        "%(num)d person is marked as contacted.", "%(num)d people are marked as contacted.", count
+    )
+
+
+@bp.route("/<int:draft_id>/heads-up", methods=["GET", "POST"])
+@manager_required
+@keeps_input_on_csrf_error
+@wizard_step("heads_up")
+def heads_up(draft: WizardDraft):
+    message = contact.heads_up_message(draft.data, _default_message())
+    form = HeadsUpForm(data=message if request.method == "GET" else None)
+    over_quota = None
+    if form.validate_on_submit():
+        try:
+            count = contact.answer_heads_up(
+                draft,
+                action=form.action,
+                account=current_user.account,
+                sender=current_user._get_current_object(),
+                subject=form.subject.data or "",
+                body=form.body.data or "",
+            )
+        except QuotaExceeded as refused:  # said on the page below, the message kept as typed
+            over_quota = refused.quota
+        else:
+            if form.action == "save":
+                flash(_("Your message is saved."), "success")
+                return redirect(step_url(draft, "heads_up") + "#send-it-yourself")
+            if count:  # 0 after a double click: the first click did the work and said so
+                flash(_contacted_message(form.action, count), "success")
+            return redirect(next_url(draft))
+    people = drafts.people_of(draft.data)
+    waiting = [p for p in people if not p.contacted_at]
+    first = (waiting or people)[0]
+    business = current_user.account.name
+    page = render_step(
+        draft,
+        "heads_up",
+        form=form,
+        people=people,
+        waiting=waiting,
+        heads_up=drafts.answers(draft.data, "heads_up"),
+        example=first,
+        example_subject=contact.personalise(
+            message["subject"], name=first.name, email=first.email, business=business
+        ),
+        example_body=contact.personalise(
+            message["body"], name=first.name, email=first.email, business=business
+        ),
+        quota=over_quota or invitation_quota(current_user.account_id, utcnow()),
+    )
+    return (page, 429) if over_quota else page
+
+
+@bp.route("/<int:draft_id>/heads-up.txt")
+@manager_required
+@wizard_step("heads_up")
+def heads_up_download(draft: WizardDraft):
+    message = contact.heads_up_message(draft.data, _default_message())
+    people = drafts.people_of(draft.data)
+    business = current_user.account.name
+    text = render_template(
+        "invite/heads_up_messages.txt",
+        messages=(
+            (
+                person,
+                contact.personalise(
+                    message["subject"], name=person.name, email=person.email, business=business
+                ),
+                contact.personalise(
+                    message["body"], name=person.name, email=person.email, business=business
+                ),
+            )
+            for person in people
+        ),
+        count=len(people),
+    )
+    return Response(
+        text,
+        mimetype="text/plain",
+        headers={"Content-Disposition": 'attachment; filename="heads-up-messages.txt"'},
+    )
+
+
+# --- step 3: licenses ----------------------------------------------------------------------
+
+
+@bp.route("/<int:draft_id>/licenses", methods=["GET", "POST"])
+@manager_required
+@keeps_input_on_csrf_error
+@wizard_step("licenses")
+def licenses(draft: WizardDraft):
+    form = LicensesForm()
+    review = license_review(draft, current_user.account)
+    if form.validate_on_submit():
+        if confirm_licenses(draft, review.seats):
+            return redirect(next_url(draft))
+        form.confirm.errors = [
+            ngettext(
+                "You are inviting %(licensed)d people as Licensed, but only %(num)d license "
+                "is free. Make %(extra)d of them Basic, or buy more licenses.",
+                "You are inviting %(licensed)d people as Licensed, but only %(num)d licenses "
+                "are free. Make %(extra)d of them Basic, or buy more licenses.",
+                review.seats.free_now,
+                licensed=review.seats.batch,
+                extra=review.seats.over_by,
+            )
+        ]
+    pagination = drafts.paginate(len(review.people), requested_page())
+    return render_step(
+        draft,
+        "licenses",
+        form=form,
+        review=review,
+        pagination=pagination,
+        rows=list(
+            zip(
+                review.people[pagination.start : pagination.end],
+                review.impacts[pagination.start : pagination.end],
+                strict=True,
+            )
+        ),
+        page_url=lambda n: step_url(draft, "licenses", page=n) + "#people",
+    )
+
+
+@bp.route("/<int:draft_id>/licenses/user-type", methods=["POST"])
+@manager_required
+@wizard_step("licenses")
+def change_user_type(draft: WizardDraft):
+    form = UserTypeForm()
+    if form.validate_on_submit() and set_user_type(draft, form.email, form.user_type):
+        flash(
+            _(
+                "%(email)s will join as %(type)s.",
+                email=form.email,
+                type=_("Licensed") if form.user_type == "licensed" else _("Basic"),
+            ),
+            "success",
+        )
+    page = request.args.get("page", type=int)
+    return redirect(step_url(draft, "licenses", page=page) + "#people")
+
+
+@bp.route("/<int:draft_id>/licenses/make-basic", methods=["POST"])
+@manager_required
+@wizard_step("licenses")
+def make_basic(draft: WizardDraft):
+    form = MakeBasicForm()
+    if form.validate_on_submit():
+        changed = make_extra_people_basic(draft, current_user.account)
+        flash(
+            ngettext(
+                "%(num)d person will now join as Basic.",
+                "%(num)d people will now join as Basic.",
+                changed,
+            ),
+            "success",
+        )
+    return redirect(step_url(draft, "licenses"))

@@ -1,0 +1,5 @@
+"""After sending: the Users page and licenses, the Pending tab (resend, revoke, history),
+the audit log and the CSV exports.
+
+Imports: models, common, and other capabilities' service modules (never their views or forms).
+"""

@@ -1,0 +1,114 @@
+"""The forms of the Users page, the Pending tab and the audit log."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, SearchField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from ..common.forms import StripWhitespaceForm
+from .audit_trail import AuditFilter
+from .pending_list import PendingFilter
+
+
+class PendingFilterForm(StripWhitespaceForm):
+    class Meta:
+        csrf = False  # a GET form: it only reads
+
+    q = SearchField(
+        _l("Search by email address or name"),
+        validators=[Optional(), Length(max=254, message=_l("Search for at most 254 characters"))],
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            SelectChoice("", _l("Any status")),
+            SelectChoice("pending", _l("Pending")),
+            SelectChoice("accepted", _l("Accepted")),
+            SelectChoice("declined", _l("Declined")),
+            SelectChoice("expired", _l("Expired")),
+            SelectChoice("revoked", _l("Revoked")),
+        ],
+    )
+    delivery = SelectField(
+        _l("Email delivery"),
+        choices=[
+            SelectChoice("", _l("Any")),
+            SelectChoice("queued", _l("Waiting to be sent")),
+            SelectChoice("sent", _l("Sent")),
+            SelectChoice("retrying", _l("Retrying")),
+            SelectChoice("failed", _l("Not delivered")),
+            SelectChoice("none", _l("No email")),
+        ],
+    )
+    sort = SelectField(
+        _l("Sort by"),
+        choices=[
+            SelectChoice("newest", _l("Newest first")),
+            SelectChoice("oldest", _l("Oldest first")),
+            SelectChoice("email", _l("Email address, A to Z")),
+            SelectChoice("expires", _l("Expiring soonest")),
+            SelectChoice("sent", _l("Most recently sent")),
+        ],
+        default="newest",
+    )
+
+    def to_filter(self, page: int | None) -> PendingFilter:
+        """The filter as typed; a value that is not one of the choices counts as not given
+        (an edited or outdated address shows the full list rather than an error)."""
+        self.validate()
+        for f in (self.q, self.status, self.delivery, self.sort):
+            if f.errors:
+                f.data = f.default or ""
+                f.errors = []
+        return PendingFilter(
+            search=self.q.data or "",
+            status=self.status.data or "",
+            delivery=self.delivery.data or "",
+            sort=self.sort.data or "newest",
+            page=page or 1,
+        )
+
+
+class ConfirmForm(StripWhitespaceForm):
+    ids = HiddenField()
+    back = HiddenField()
+
+
+class RemindersForm(StripWhitespaceForm):
+    enabled = HiddenField()
+    back = HiddenField()
+
+
+class MemberSearchForm(StripWhitespaceForm):
+    class Meta:
+        csrf = False  # a GET form: it only reads
+
+    q = SearchField(
+        _l("Search by name or email address"),
+        validators=[Optional(), Length(max=254, message=_l("Search for at most 254 characters"))],
+    )
+
+
+class LicenseForm(StripWhitespaceForm):
+    back = HiddenField()
+
+
+class AuditFilterForm(StripWhitespaceForm):
+    class Meta:
+        csrf = False  # a GET form: it only reads
+
+    person = SearchField(
+        _l("Person (name or email address)"),
+        validators=[Optional(), Length(max=254, message=_l("Search for at most 254 characters"))],
+    )
+    # Choices are the actions the log holds; any other value simply finds nothing.
+    action = SelectField(_l("What happened"), choices=[], validate_choice=False)
+
+    def to_filter(self, page: int | None = None) -> AuditFilter:
+        """The filter as typed; a search that is too long counts as not given."""
+        self.validate()
+        if self.person.errors:
+            self.person.data, self.person.errors = "", []
+        return AuditFilter(
+            person=self.person.data or "", action=self.action.data or "", page=page or 1
+        )

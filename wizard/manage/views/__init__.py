@@ -1,0 +1,1 @@
+"""The blueprints of manage: one module, one blueprint (`bp`) each."""

@@ -1,1 +1,0 @@
-"""Thin views: bind a form, validate, call one service, redirect."""
