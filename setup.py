@@ -37,6 +37,10 @@ def compile_catalogues(source: Path, target: Path) -> None:
 
 class BuildPyWithResources(build_py):
     def run(self) -> None:
+        if not self.editable_mode:
+            # setuptools builds in ./build and never empties it: a module moved or deleted
+            # since the last build would otherwise ship again in the next wheel.
+            shutil.rmtree(Path(self.build_lib) / "wizard", ignore_errors=True)
         super().run()
         if self.editable_mode:
             compile_catalogues(ROOT / TRANSLATIONS, ROOT / TRANSLATIONS)

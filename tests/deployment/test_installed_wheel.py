@@ -6,6 +6,7 @@ process runs the installed package (checked: it is found in the new environment)
 import re
 import subprocess
 import sys
+import zipfile
 from email import message_from_bytes
 from email import policy as email_policy
 from io import BytesIO
@@ -51,6 +52,10 @@ def installed(tmp_path_factory):
         timeout=300,
     )
     (wheel,) = dist.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {n for n in archive.namelist() if n.startswith("wizard/") and n.endswith(".py")}
+    in_the_source = {str(p.relative_to(ROOT)) for p in (ROOT / "wizard").rglob("*.py")}
+    assert shipped == in_the_source, "the wheel ships exactly the package's modules"
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", venv], check=True, timeout=120)
     pip = subprocess.run(
