@@ -150,9 +150,9 @@ def test_every_command_says_in_one_line_what_is_wrong_and_exits_non_zero(tmp_pat
 
 
 def test_a_german_page_without_its_catalogue_is_not_labelled_german(tmp_path, monkeypatch):
-    import wizard.i18n
+    import wizard.common.i18n
 
-    monkeypatch.setattr(wizard.i18n, "TRANSLATIONS", tmp_path / "no-translations")
+    monkeypatch.setattr(wizard.common.i18n, "TRANSLATIONS", tmp_path / "no-translations")
     app = build(tmp_path)
     page = app.test_client().get("/sign-in", headers={"Accept-Language": "de"})
     assert '<html lang="en">' in page.get_data(as_text=True)

@@ -8,6 +8,9 @@ from typing import Any
 
 from ..extensions import db
 from ..models import OutboxEmail
+from .wakeup import wake_after_commit
+
+__all__ = ["queue_email", "wake_after_commit"]
 
 
 def queue_email(
@@ -34,4 +37,5 @@ def queue_email(
         context=context or {},
     )
     db.session.add(email)
+    wake_after_commit()
     return email

@@ -26,6 +26,7 @@ from .claims import DUE, Claim, Preparer, release
 from .reminders import queue_due_reminders
 from .rules import Outcome, classify_failure, retry_delay
 from .smtp import Connection, close_connection, open_connection, sender_address
+from .wakeup import Waiter
 
 logger = logging.getLogger("wizard.delivery")
 
@@ -235,26 +236,36 @@ def run_worker(*, loop: bool, stop: threading.Event, interval: float | None = No
     """Pass after pass until `stop` is set (or one pass without `loop`); backs off while the
     mail server is unreachable."""
     interval = interval or current_app.config["MAIL_DELIVERY_INTERVAL_SECONDS"]
+    # Between passes a looping worker sleeps until email is queued (wakeup.py), at most
+    # `interval`: the poll is only the fallback.
+    waiter = Waiter(current_app._get_current_object(), db.engine, stop) if loop else None
     failures = 0
-    while not stop.is_set():
-        try:
-            report = deliver_due(stop=stop)
-        except Exception as exc:  # keep the loop alive: the next pass may well work
-            logger.exception("Delivery pass failed")
-            db.session.rollback()
-            report = PassReport(stopped=f"the pass failed ({type(exc).__name__}: {exc})")
-        finally:
-            db.session.remove()
-        if echo and (report.attempted or report.reminders or report.stopped or not loop):
-            echo(report)
-        if not loop:
-            return report
-        unreachable = bool(report.stopped) and report.stopped != "asked to stop"
-        failures = failures + 1 if unreachable else 0
-        pause = interval * 2 ** min(failures, 6) if failures else interval
-        # Jitter spreads the retries out; it is not a secret.
-        jitter = 0.75 + random.random() / 4  # nosec B311
-        stop.wait(min(pause, 300) * jitter if failures else pause)
+    try:
+        while not stop.is_set():
+            try:
+                report = deliver_due(stop=stop)
+            except Exception as exc:  # keep the loop alive: the next pass may well work
+                logger.exception("Delivery pass failed")
+                db.session.rollback()
+                report = PassReport(stopped=f"the pass failed ({type(exc).__name__}: {exc})")
+            finally:
+                db.session.remove()
+            if echo and (report.attempted or report.reminders or report.stopped or not loop):
+                echo(report)
+            if waiter is None:
+                return report
+            unreachable = bool(report.stopped) and report.stopped != "asked to stop"
+            failures = failures + 1 if unreachable else 0
+            if failures:
+                # Jitter spreads the retries out; it is not a secret. New email does not
+                # wake a worker whose mail server is down: it waits for the backoff.
+                jitter = 0.75 + random.random() / 4  # nosec B311
+                waiter.wait(min(interval * 2 ** min(failures, 6), 300) * jitter, wakeable=False)
+            else:
+                waiter.wait(interval)
+    finally:
+        if waiter is not None:
+            waiter.close()
     return None
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accept import tokens
 from ..common.bulk import among, insert_rows
+from ..delivery.outbox import wake_after_commit
 from ..extensions import db
 from ..manage.seats import seat_count
 from ..models import (
@@ -237,6 +238,7 @@ def _create_invitations(batch, people: list[Person], *, account, inviter, now, e
     ids = [id_of[person.email] for person in people]
     locales = locales_of(emails, account.default_locale)
     from_whom = _from_whom(account, inviter, expires_at)  # the same for everyone: once
+    wake_after_commit()  # the worker sends them the moment this commits
     insert_rows(
         OutboxEmail.__table__,
         [

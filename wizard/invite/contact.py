@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..common.bulk import insert_rows
+from ..delivery.outbox import wake_after_commit
 from ..extensions import db
 from ..models import Account, AuditEvent, DeliveryStatus, OutboxEmail, User, WizardDraft
 from ..models.types import utcnow
@@ -114,6 +115,7 @@ def contact_people(
     }
     if how == "app" and waiting:
         locales = locales_of([p.email for p in waiting], account.default_locale)
+        wake_after_commit()  # the worker sends them the moment this commits
         insert_rows(
             OutboxEmail.__table__,
             [
