@@ -1,0 +1,110 @@
+"""Rate limits hold across processes only with a shared store: two app processes count
+failed sign-ins from one client in a real Redis together, so the limit holds whichever
+process answers; with the default memory:// store each process counts alone (the control).
+"""
+
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+import requests
+
+from tests.helpers import csrf_token
+from tests.postgres import free_port
+
+from .conftest import seeded_app
+from .test_scale_out import app_server, environment, stop_app_server, wait_until_serving
+
+REDIS_REQUIRED = bool(os.environ.get("REQUIRE_REDIS"))
+LIMIT = 4  # failed sign-ins per client in 5 minutes, for this test
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real redis-server on a free port of 127.0.0.1, for the whole run."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        reason = "no redis-server (apt-get install redis-server)"
+        if REDIS_REQUIRED:
+            pytest.fail(f"Redis is required here (REQUIRE_REDIS is set): {reason}")
+        pytest.skip(reason)
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    client.close()
+    server.terminate()
+    server.wait(10)
+
+
+def failed_sign_in(url: str) -> int:
+    browser = requests.Session()
+    page = browser.get(f"{url}/sign-in", timeout=10)
+    form = {"csrf_token": csrf_token(page.text), "email": "owner@acme.example", "password": "no"}
+    return browser.post(f"{url}/sign-in", data=form, timeout=10).status_code
+
+
+@pytest.mark.parametrize("store", ["redis", "memory"])
+def test_a_limit_holds_across_two_app_processes_only_with_a_shared_store(
+    store, tmp_path, smtp, request
+):
+    storage = request.getfixturevalue("redis_url") if store == "redis" else "memory://"
+    if store == "redis":
+        import redis
+
+        redis.Redis.from_url(storage).flushdb()
+    app = seeded_app(
+        f"sqlite:///{tmp_path / 'shared.sqlite'}",
+        tmp_path,
+        SECRET_KEY="one key for every process of the deployment",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp.port,
+    )
+    env = environment(
+        app,
+        FLASK_RATELIMIT_STORAGE_URI=storage,
+        FLASK_SIGN_IN_LIMIT_PER_IP=f"{LIMIT} per 5 minutes",
+        FLASK_SIGN_IN_LIMIT_PER_ADDRESS="1000 per 5 minutes",
+    )
+    servers = [app_server(env, tmp_path / f"app{n}.log") for n in range(2)]
+    try:
+        for n, (process, url) in enumerate(servers):
+            wait_until_serving(process, url, tmp_path / f"app{n}.log")
+        urls = [url for _, url in servers]
+        # Failed sign-ins alternate between the processes, as a load balancer would send them.
+        answers = [failed_sign_in(urls[n % 2]) for n in range(LIMIT + 2)]
+    finally:
+        for process, _ in servers:
+            stop_app_server(process)
+    refused = [code == 429 for code in answers]
+    if store == "redis":
+        assert refused == [False] * LIMIT + [True, True], answers
+    else:  # each process has seen half of the attempts: neither refuses yet
+        assert not any(refused), answers
