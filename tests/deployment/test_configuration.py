@@ -195,3 +195,16 @@ def test_create_app_from_a_server_stops_with_the_line_not_a_traceback(monkeypatc
     monkeypatch.setenv("FLASK_MAIL_SERVER", "smtp.example.com")
     with pytest.raises(SystemExit, match="^Configuration error: MAIL_LEASE_SECONDS"):
         create_app()
+
+
+def test_the_sqlite_database_uses_a_write_ahead_log(tmp_path):
+    from sqlalchemy import text
+
+    from wizard.extensions import db
+
+    app = build(tmp_path)
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        db.session.remove()
+        db.engine.dispose()
