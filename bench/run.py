@@ -5,8 +5,9 @@
 
 1. Batch (bench/batch.py), 2. Delivery (bench/delivery.py, run as its own process: it writes
 its own section), 2b. From the wizard to the inbox (bench/send_to_inbox.py), 3. Pages under
-load and 5. Memory (bench/pages.py), 4. PDF guide (bench/guide.py). Shared machines are noisy: each figure comes with its floor measured in the
-same run, and the ratios are the targets.
+load and 5. Memory (bench/pages.py), 4. PDF guide (bench/guide.py). Shared machines are
+noisy: each figure comes with its floor measured in the same run, and the ratios are the
+targets.
 """
 
 from __future__ import annotations
