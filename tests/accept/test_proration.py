@@ -1,7 +1,7 @@
 """The proration rule of DESIGN.md, without a database."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 from hypothesis import given
@@ -125,3 +125,28 @@ def test_an_empty_period_is_refused():
 def test_a_price_finer_than_the_currency_never_rounds_above_what_was_paid():
     start, end = date(2025, 1, 1), date(2025, 1, 2)
     assert prorated_refund(Decimal("0.005"), start, end, start, "USD") == Decimal("0.00")
+
+
+APRIL = (date(2025, 4, 1), date(2025, 5, 1), date(2025, 4, 16))  # 30 days, 15 of them left
+
+
+@pytest.mark.parametrize(
+    ("price", "currency", "half_up", "half_even"),
+    [
+        # Exactly half a cent: 10.01 × 15 / 30 = 5.005. DESIGN says ROUND_HALF_UP: 5.01.
+        ("10.01", "USD", "5.01", "5.00"),
+        ("0.01", "USD", "0.01", "0.00"),
+        # No minor unit: 1001 × 15 / 30 = 500.5 yen.
+        ("1001", "JPY", "501", "500"),
+        # Three decimals: 10.001 × 15 / 30 = 5.0005 dinars.
+        ("10.001", "KWD", "5.001", "5.000"),
+    ],
+    ids=["USD", "USD-one-cent", "JPY", "KWD"],
+)
+def test_an_amount_exactly_on_half_a_minor_unit_rounds_up(price, currency, half_up, half_even):
+    refund = prorated_refund(Decimal(price), *APRIL, currency)
+    assert str(refund) == half_up
+    # The example is one where the rounding rule decides: banker's rounding gives another.
+    exact = Decimal(price) * 15 / 30
+    assert exact.quantize(minor_unit(currency), rounding=ROUND_HALF_EVEN) == Decimal(half_even)
+    assert Decimal(half_even) != refund
