@@ -9,6 +9,7 @@ their SHA-256 hash, so a link is matched exactly, never after case-folding.
 import base64
 import hashlib
 import hmac
+import re
 
 import pytest
 
@@ -76,3 +77,46 @@ def test_a_link_differing_in_case_cannot_decline_either(app, client, ana_link):
     client.post(f"/invitation/{ana_link.swapcase()}/decline", data={"message": "no"})
     with app.app_context():
         assert snapshot(ana_link) == before
+
+
+SECRET = "test secret key, not for production"  # tests/conftest.py's SECRET_KEY
+
+
+def test_a_token_is_the_hmac_of_its_nonce_and_only_its_hash_is_stored(app, ana_link):
+    """The derivation is fixed: links already in people's inboxes must keep working after an
+    upgrade, and the database must keep finding them by the hash it stored."""
+    from wizard.accept import tokens
+
+    with app.app_context():
+        invitation = invitation_for(ana_link)
+        assert re.fullmatch(r"[0-9a-f]{64}", invitation.token_nonce)  # 256 random bits
+        assert ana_link == _hmac(SECRET.encode(), invitation.token_nonce)
+        assert invitation.token_hash == hashlib.sha256(ana_link.encode()).hexdigest()
+        assert len(ana_link) == 43 and "=" not in ana_link  # URL-safe base64, unpadded
+        assert tokens.token_for("00" * 32) == _hmac(SECRET.encode(), "00" * 32)
+
+
+def test_a_bytes_secret_key_makes_the_same_links_as_its_text(app):
+    from wizard.accept import tokens
+
+    with app.app_context():
+        as_text = tokens.token_for("ab" * 32)
+        app.config["SECRET_KEY"] = SECRET.encode()
+        assert tokens.token_for("ab" * 32) == as_text
+
+
+def test_the_emailed_link_is_built_on_base_url_and_opens_the_invitation(app, client, ana_link):
+    from wizard.accept import tokens
+
+    app.config["BASE_URL"] = "https://invite.example.com/"
+    with app.app_context():
+        url = tokens.invitation_url(invitation_for(ana_link))
+    assert url == f"https://invite.example.com/invitation/{ana_link}"
+    assert client.get(url.removeprefix("https://invite.example.com")).status_code == 200
+
+
+def test_a_link_that_is_not_valid_text_is_unknown_not_an_error(app, ana_link):
+    from wizard.accept.link import LinkState, look_up
+
+    with app.app_context():
+        assert look_up("\udcff" + ana_link).state == LinkState.UNKNOWN
