@@ -107,7 +107,7 @@ def test_days_are_whole_utc_days():
 
 
 def test_money_is_never_a_float():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="must be a Decimal"):
         prorated_refund(15.99, date(2025, 1, 1), date(2025, 2, 1), date(2025, 1, 5), "USD")
 
 
@@ -117,7 +117,7 @@ def test_a_naive_time_is_refused_rather_than_guessed():
 
 
 def test_an_empty_period_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must end after it starts"):
         day = date(2025, 1, 1)
         prorated_refund(Decimal("1.00"), day, day, day, "USD")
 
@@ -150,3 +150,20 @@ def test_an_amount_exactly_on_half_a_minor_unit_rounds_up(price, currency, half_
     exact = Decimal(price) * 15 / 30
     assert exact.quantize(minor_unit(currency), rounding=ROUND_HALF_EVEN) == Decimal(half_even)
     assert Decimal(half_even) != refund
+
+
+@pytest.mark.parametrize("price", ["-0.01", "Infinity", "NaN"])
+def test_a_negative_or_endless_price_is_refused(price):
+    with pytest.raises(ValueError, match="finite amount of at least zero"):
+        prorated_refund(Decimal(price), date(2025, 1, 1), date(2025, 2, 1), date(2025, 1, 5), "USD")
+
+
+def test_a_period_that_ends_before_it_starts_is_refused():
+    with pytest.raises(ValueError, match="must end after it starts"):
+        remaining_days(date(2025, 2, 1), date(2025, 1, 1), date(2025, 1, 15))
+
+
+def test_the_minor_units_come_from_the_currency():
+    assert (minor_unit("USD"), minor_unit("JPY"), minor_unit("KWD")) == (
+        Decimal("0.01"), Decimal("1"), Decimal("0.001")
+    )
