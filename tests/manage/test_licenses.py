@@ -226,3 +226,11 @@ def test_only_pending_licensed_invitations_still_in_date_hold_a_seat(app, auth, 
     assert "Licenses: 2 of 10 in use, 1 held by pending invitations, 7 free." in text_of(
         client.get("/users/")
     )
+
+
+def test_free_seats_are_purchased_less_used_less_held_and_never_below_none():
+    from wizard.manage.seats import SeatCount
+
+    assert SeatCount(purchased=10, in_use=2, pending=1).free == 7
+    assert SeatCount(purchased=3, in_use=3, pending=0).free == 0
+    assert SeatCount(purchased=3, in_use=4, pending=1).free == 0  # seats were taken away
