@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wizard
 
-.PHONY: run test lint audit setup translations extract screenshots clean bench
+.PHONY: run test lint audit setup translations extract screenshots clean bench mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,8 +59,17 @@ bench: $(VENV)/.installed-test
 		|| echo "wrk is missing (apt-get install wrk): pages under load will be skipped"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+## Mutation testing of the money, access and mail modules; writes docs/mutation-testing.md.
+## Not part of `make test` (about a quarter of an hour); SQLite only (TEST_SQLITE_ONLY).
+mutate: $(VENV)/.installed-test translations
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	rm -rf mutants
+	start=$$(date +%s); TEST_SQLITE_ONLY=1 $(BIN)/mutmut run --max-children 2 > mutmut.log 2>&1 \
+		|| { tail -c 3000 mutmut.log; exit 1; }; \
+	$(BIN)/python .ci/mutation-report $(BIN)/mutmut --seconds $$(( $$(date +%s) - start ))
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check wizard tests
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache mutants mutmut.log

@@ -17,6 +17,9 @@ from wizard.extensions import db, limiter
 # Cheap hashing keeps the suite fast; the production cost is asserted in test_passwords.
 FAST_HASH = "scrypt:1024:8:1"
 POSTGRES_REQUIRED = bool(os.environ.get("REQUIRE_POSTGRES"))
+# `make mutate` runs the fast half only: thousands of mutants times two databases would not fit
+# in its time box, and the rules it mutates are the same on both.
+SQLITE_ONLY = bool(os.environ.get("TEST_SQLITE_ONLY"))
 
 _demo_hash: dict[str, str] = {}
 
@@ -30,6 +33,8 @@ def _no_postgres(reason: str):
 @pytest.fixture(scope="session")
 def postgres_server_url():
     """A PostgreSQL server for the whole run: TEST_DATABASE_URL, or a throwaway one."""
+    if SQLITE_ONLY:
+        pytest.skip("TEST_SQLITE_ONLY is set: the PostgreSQL half is left out (make mutate)")
     if url := os.environ.get("TEST_DATABASE_URL"):
         yield url
         return
@@ -62,7 +67,7 @@ def postgres_url(postgres_server_url):
     admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite"] if SQLITE_ONLY else ["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite'}"

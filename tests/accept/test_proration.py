@@ -1,7 +1,7 @@
 """The proration rule of DESIGN.md, without a database."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
 from hypothesis import given
@@ -107,7 +107,7 @@ def test_days_are_whole_utc_days():
 
 
 def test_money_is_never_a_float():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="must be a Decimal"):
         prorated_refund(15.99, date(2025, 1, 1), date(2025, 2, 1), date(2025, 1, 5), "USD")
 
 
@@ -117,7 +117,7 @@ def test_a_naive_time_is_refused_rather_than_guessed():
 
 
 def test_an_empty_period_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="must end after it starts"):
         day = date(2025, 1, 1)
         prorated_refund(Decimal("1.00"), day, day, day, "USD")
 
@@ -125,3 +125,45 @@ def test_an_empty_period_is_refused():
 def test_a_price_finer_than_the_currency_never_rounds_above_what_was_paid():
     start, end = date(2025, 1, 1), date(2025, 1, 2)
     assert prorated_refund(Decimal("0.005"), start, end, start, "USD") == Decimal("0.00")
+
+
+APRIL = (date(2025, 4, 1), date(2025, 5, 1), date(2025, 4, 16))  # 30 days, 15 of them left
+
+
+@pytest.mark.parametrize(
+    ("price", "currency", "half_up", "half_even"),
+    [
+        # Exactly half a cent: 10.01 × 15 / 30 = 5.005. DESIGN says ROUND_HALF_UP: 5.01.
+        ("10.01", "USD", "5.01", "5.00"),
+        ("0.01", "USD", "0.01", "0.00"),
+        # No minor unit: 1001 × 15 / 30 = 500.5 yen.
+        ("1001", "JPY", "501", "500"),
+        # Three decimals: 10.001 × 15 / 30 = 5.0005 dinars.
+        ("10.001", "KWD", "5.001", "5.000"),
+    ],
+    ids=["USD", "USD-one-cent", "JPY", "KWD"],
+)
+def test_an_amount_exactly_on_half_a_minor_unit_rounds_up(price, currency, half_up, half_even):
+    refund = prorated_refund(Decimal(price), *APRIL, currency)
+    assert str(refund) == half_up
+    # The example is one where the rounding rule decides: banker's rounding gives another.
+    exact = Decimal(price) * 15 / 30
+    assert exact.quantize(minor_unit(currency), rounding=ROUND_HALF_EVEN) == Decimal(half_even)
+    assert Decimal(half_even) != refund
+
+
+@pytest.mark.parametrize("price", ["-0.01", "Infinity", "NaN"])
+def test_a_negative_or_endless_price_is_refused(price):
+    with pytest.raises(ValueError, match="finite amount of at least zero"):
+        prorated_refund(Decimal(price), date(2025, 1, 1), date(2025, 2, 1), date(2025, 1, 5), "USD")
+
+
+def test_a_period_that_ends_before_it_starts_is_refused():
+    with pytest.raises(ValueError, match="must end after it starts"):
+        remaining_days(date(2025, 2, 1), date(2025, 1, 1), date(2025, 1, 15))
+
+
+def test_the_minor_units_come_from_the_currency():
+    assert (minor_unit("USD"), minor_unit("JPY"), minor_unit("KWD")) == (
+        Decimal("0.01"), Decimal("1"), Decimal("0.001")
+    )

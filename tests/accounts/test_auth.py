@@ -157,3 +157,46 @@ def test_passwords_are_stored_hashed(app):
         ).scalar_one()
         assert DEMO_PASSWORD not in user.password_hash
         assert user.password_hash.startswith("scrypt:")
+
+
+def _session_id(client) -> str:
+    with client.session_transaction() as session:
+        return session["_user_id"]
+
+
+def _with_session_id(client, session_id: str):
+    with client.session_transaction() as session:
+        session["_user_id"] = session_id
+    return client.get("/account/")
+
+
+def test_the_session_names_the_user_and_their_session_version(auth, client):
+    auth.sign_in("member@acme.example")
+    user_id, version = _session_id(client).split(":")
+    assert user_id.isdigit() and version.isdigit()
+    assert _with_session_id(client, f"{user_id}:{version}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda uid, version: f"{uid}:{int(version) + 1}",  # a version not reached yet
+        lambda uid, version: f"{uid}",
+        lambda uid, version: f"{uid}:",
+        lambda uid, version: f":{version}",
+        lambda uid, version: f"x{uid}:{version}",
+        lambda uid, version: f"{uid}:{version}x",
+        lambda uid, version: f"{uid}:{version}:{version}",
+        lambda uid, version: f"999999:{version}",  # nobody
+    ],
+    ids=["other-version", "no-version", "empty-version", "no-user", "odd-user", "odd-version",
+         "extra-part", "nobody"],
+)
+def test_a_session_id_that_is_not_exactly_a_user_and_their_version_signs_nobody_in(
+    auth, client, tamper
+):
+    auth.sign_in("member@acme.example")
+    user_id, version = _session_id(client).split(":")
+    response = _with_session_id(client, tamper(user_id, version))
+    assert response.status_code == 302
+    assert response.location.startswith("/sign-in")

@@ -6,6 +6,7 @@ from sqlalchemy import update
 
 from tests.helpers import submit, text_of, title_of
 from tests.invite.flow import add_people, confirm_licenses, draft_of, heads_up, start
+from tests.manage.factories import hold_seats_every_way
 from wizard.extensions import db
 from wizard.models import Account, VerifiedDomain
 
@@ -136,3 +137,14 @@ def test_a_long_list_has_a_summary_on_top_and_pages_of_people(auth, client):
     last = client.get(f"{base}/licenses?page=3")
     assert "Showing 101 to 120 of 120" in text_of(last)
     assert ">person119@acme.example<" in last.get_data(as_text=True)
+
+
+def test_the_seat_picture_counts_only_pending_licensed_invitations_still_in_date(
+    app, auth, client
+):
+    hold_seats_every_way(app)
+    auth.sign_in()
+    base = at_licenses(client, "a@acme.example\nb@acme.example", "licensed")
+    assert (
+        "10 licenses purchased: 2 in use, 1 held by pending invitations, 2 for this batch."
+    ) in text_of(client.get(f"{base}/licenses"))

@@ -162,3 +162,16 @@ def audit_actions(app, invitation_id: int | None = None) -> list[str]:
         if invitation_id is not None:
             query = query.where(AuditEvent.invitation_id == invitation_id)
         return list(db.session.scalars(query))
+
+
+def hold_seats_every_way(app) -> None:
+    """One pending Licensed invitation that holds a seat, and every kind that must not: one
+    past its date though still marked pending, a Basic one, revoked, declined and accepted
+    Licensed ones, and another account's."""
+    make_invitation(app, "holds@acme.example", user_type="licensed")
+    make_invitation(app, "past@acme.example", user_type="licensed", expires_in=-timedelta(hours=1))
+    make_invitation(app, "basic@acme.example", user_type="basic")
+    for status in ("revoked", "declined", "accepted", "expired"):
+        make_invitation(app, f"{status}@acme.example", user_type="licensed", status=status)
+    make_invitation(app, "elsewhere@globex.example", account="Globex",
+                    invited_by="owner@globex.example", user_type="licensed")

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import h1_of, submit, text_of, title_of
-from tests.manage.factories import audit_actions, make_invitation, user_id
+from tests.manage.factories import audit_actions, hold_seats_every_way, make_invitation, user_id
 from wizard.extensions import db
 from wizard.models import Account, Role, User, UserType
 
@@ -218,3 +218,19 @@ def test_the_users_page_costs_the_same_statements_with_many_members(app, auth, c
     with count_statements(engine) as many:
         client.get("/users/")
     assert many["n"] == few["n"]
+
+
+def test_only_pending_licensed_invitations_still_in_date_hold_a_seat(app, auth, client):
+    hold_seats_every_way(app)
+    auth.sign_in()
+    assert "Licenses: 2 of 10 in use, 1 held by pending invitations, 7 free." in text_of(
+        client.get("/users/")
+    )
+
+
+def test_free_seats_are_purchased_less_used_less_held_and_never_below_none():
+    from wizard.manage.seats import SeatCount
+
+    assert SeatCount(purchased=10, in_use=2, pending=1).free == 7
+    assert SeatCount(purchased=3, in_use=3, pending=0).free == 0
+    assert SeatCount(purchased=3, in_use=4, pending=1).free == 0  # seats were taken away

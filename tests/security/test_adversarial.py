@@ -3,15 +3,18 @@
 Each test makes the attack and then shows that nothing changed in the database.
 """
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select, update
 
 from tests.accept.factory import invite
 from tests.helpers import csrf_token, submit, text_of
-from tests.invite.flow import to_check
+from tests.invite.flow import add_people, heads_up, start, to_check
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
-from wizard.models import Invitation, InvitationStatus, Role, User, VerifiedDomain
+from wizard.models import Invitation, InvitationStatus, Role, User, UserType, VerifiedDomain
+from wizard.models.types import utcnow
 
 NEW_PASSWORD = "tidy orange lantern"
 
@@ -34,23 +37,57 @@ def _signed_in(app, email: str):
     return client
 
 
-def _attack_plan(app):
-    """For every POST route: who sends it, to which URL, with a payload that would change
-    something if the request were genuine."""
+def _state(app, clients) -> tuple:
+    """What a request could change: every table, and who each client is signed in as."""
+    with app.app_context():
+        tables = _snapshot()
+    return tables, [client.get("/account/").status_code for client in clients]
+
+
+def _clients(plan) -> list:
+    return list({id(client): client for client, _url, _data in plan.values()}.values())
+
+
+def _attack_plan(app, dns):
+    """For every POST route: who sends it, to which URL, with a payload that changes the
+    database or a session when the request is genuine (the control below proves it)."""
     owner = _signed_in(app, "owner@acme.example")
+    admin_client = _signed_in(app, "admin@acme.example")
+    gloria = _signed_in(app, "owner@globex.example")
     ana = _signed_in(app, "ana.pro@acme.example")
+    dora = _signed_in(app, "dora@acme.example")
     stranger = app.test_client()
     base = to_check(owner, "new.person@acme.example")  # a draft ready to send
+    # The admin's draft has more Licensed people than free licenses (Make Basic has work);
+    # Globex's owner's draft waits for its licenses to be confirmed.
+    over = start(admin_client)
+    add_people(admin_client, over, "\n".join(f"p{i}@acme.example" for i in range(12)),
+               default_type="licensed")
+    heads_up(admin_client, over)
+    waiting = start(gloria)
+    add_people(gloria, waiting, "someone@globex.example")
+    heads_up(gloria, waiting)
     ana_token = invite(app, "ana.pro@acme.example")
+    dora_token = invite(app, "dora@acme.example", user_type=UserType.BASIC)  # free: no refund
     gus_token = invite(app, "gus@acme.example")
+    chen_token = invite(app, "chen.pro@partner.example", now=utcnow() - timedelta(days=40))
     with app.app_context():
         ana_invitation = db.session.scalar(
             select(Invitation.id).where(Invitation.email == "ana.pro@acme.example")
         )
+        acme = db.session.scalar(select(User.account_id).where(User.email == "owner@acme.example"))
+        pending_domain = VerifiedDomain(
+            account_id=acme, domain="newco.example", verification_code="pending-code"
+        )
+        db.session.add(pending_domain)
+        db.session.commit()
         domain = db.session.scalar(
             select(VerifiedDomain.id).where(VerifiedDomain.domain == "acme.example")
         )
-        member, admin = _user_id("member@acme.example"), _user_id("admin@acme.example")
+        pending, member = pending_domain.id, _user_id("member@acme.example")
+        admin = _user_id("admin@acme.example")
+    app.config["DNS_RESOLVER"] = dns.address
+    dns.set_txt("newco.example", "pending-code")
     draft = int(base.rsplit("/", 1)[1])
     ids = {"ids": str(ana_invitation), "back": "/users/pending/"}
     plan = {
@@ -67,23 +104,24 @@ def _attack_plan(app):
         "wizard.people": (owner, f"{base}/people", {
             "addresses": "other.person@acme.example", "default_type": "basic", "check": "1"}),
         "wizard.heads_up": (owner, f"{base}/heads-up", {"skip": "1", "confirm_skip": "y"}),
-        "wizard.licenses": (owner, f"{base}/licenses", {"confirm": "1"}),
-        "wizard.make_basic": (owner, f"{base}/licenses/make-basic", {}),
+        "wizard.licenses": (gloria, f"{waiting}/licenses", {"confirm": "1"}),
+        "wizard.make_basic": (admin_client, f"{over}/licenses/make-basic", {}),
         "wizard.change_user_type": (owner, f"{base}/licenses/user-type", {
-            "email": "new.person@acme.example", "user_type": "licensed"}),
+            "change": "new.person@acme.example licensed"}),
         "wizard.send": (owner, f"{base}/send", {}),
         "domains.index": (owner, "/users/domains/", {"domain": "another.example"}),
-        "domains.check": (owner, f"/users/domains/{domain}/check", {}),
+        "domains.check": (owner, f"/users/domains/{pending}/check", {}),
         "domains.remove": (owner, f"/users/domains/{domain}/remove", {}),
-        "domains.people": (owner, "/users/domains/people", {"emails": "ana.pro@acme.example"}),
+        "domains.people": (owner, "/users/domains/people", {
+            "people": "ben.pro@acme.example", "user_type": "basic"}),
         "pending.reminders": (owner, "/users/pending/reminders", {"enabled": "off"}),
         "pending.resend": (owner, "/users/pending/resend", ids),
         "pending.revoke": (owner, "/users/pending/revoke", ids),
         "invite.refund": (ana, f"/invitation/{ana_token}/refund", {
             "method": "credit", "receipt_email": "ana.pro@acme.example"}),
-        "invite.accept": (ana, f"/invitation/{ana_token}/accept", {}),
+        "invite.accept": (dora, f"/invitation/{dora_token}/accept", {}),
         "invite.decline": (ana, f"/invitation/{ana_token}/decline", {"message": "No thanks"}),
-        "invite.ask_again": (ana, f"/invitation/{ana_token}/ask-again", {}),
+        "invite.ask_again": (stranger, f"/invitation/{chen_token}/ask-again", {}),
         "invite.sign_out": (ana, f"/invitation/{ana_token}/sign-out", {}),
         "invite.create_account": (stranger, f"/invitation/{gus_token}/create-account", {
             "name": "Gus Newman", "password": NEW_PASSWORD}),
@@ -94,38 +132,47 @@ def _attack_plan(app):
     return plan, forged, {"draft": draft, "invitation": ana_invitation, "member": member}
 
 
-def test_every_post_without_or_with_a_forged_csrf_token_changes_nothing(app):
-    plan, forged, _ids = _attack_plan(app)
+def test_every_post_without_or_with_a_forged_csrf_token_changes_nothing(app, dns_server):
+    plan, forged, _ids = _attack_plan(app, dns_server)
     posts = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods}
     assert posts == set(plan), f"teach this test the new POST routes: {posts ^ set(plan)}"
-    with app.app_context():
-        before = _snapshot()
+    clients = _clients(plan)
+    before = _state(app, clients)
     for endpoint, (client, url, payload) in plan.items():
         for token in (None, forged, "", "x" * 500):
             data = dict(payload) if token is None else {**payload, "csrf_token": token}
             response = client.post(url, data=data)
             assert response.status_code in (200, 302, 400), (endpoint, response.status_code)
-            with app.app_context():
-                assert _snapshot() == before, f"{endpoint} changed data with token {token!r}"
+            assert _state(app, clients) == before, f"{endpoint} changed data with {token!r}"
     # Everyone who was signed in still is: no forged sign-out worked either.
     owner = plan["wizard.send"][0]
     assert owner.get("/users/").status_code == 200
 
 
-@pytest.mark.parametrize(
-    "endpoint", ["pending.revoke", "wizard.send", "users.give_license", "auth.sign_out"]
-)
-def test_the_same_requests_with_the_real_token_do_change_things(app, endpoint):
-    """The control: the payloads above are live, so the test above means something."""
-    plan, _forged, _ids = _attack_plan(app)
+def _post_endpoints() -> list[str]:
+    """Every POST route of the app, walked from its URL map (a new route joins by itself)."""
+    from tests.conftest import make_app
+
+    app = make_app("sqlite://", "/nonexistent")
+    return sorted({r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods})
+
+
+@pytest.mark.parametrize("endpoint", _post_endpoints())
+def test_the_same_requests_with_the_real_token_do_change_things(app, dns_server, endpoint):
+    """The control: every payload above is live, so the test above means something. A route
+    whose forged request changes nothing only because its payload changes nothing would hide
+    a missing CSRF check; here each one, sent genuinely, must change the database or who is
+    signed in."""
+    plan, _forged, _ids = _attack_plan(app, dns_server)
+    assert endpoint in plan, f"teach _attack_plan a live payload for {endpoint}"
     client, url, payload = plan[endpoint]
-    with app.app_context():
-        before = _snapshot()
-    token = csrf_token(client.get("/users/").get_data(as_text=True))
+    clients = _clients(plan)
+    before = _state(app, clients)
+    signed_in = client.get("/account/").status_code == 200
+    token = csrf_token(client.get("/account/" if signed_in else "/sign-in").get_data(as_text=True))
     response = client.post(url, data={**payload, "csrf_token": token})
-    assert response.status_code == 302
-    with app.app_context():
-        assert _snapshot() != before
+    assert response.status_code == 302, (endpoint, response.status_code)
+    assert _state(app, clients) != before, f"{endpoint}: the genuine request changed nothing"
 
 
 def test_a_demoted_admins_old_cookie_carries_no_admin_power(app):

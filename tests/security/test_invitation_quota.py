@@ -163,3 +163,45 @@ def test_heads_up_messages_sent_from_the_app_use_up_the_quota_for_invitations(ap
     page = client.get(f"{base}/check")
     assert "3 went out in the last 24 hours, so 2 more can go out now." in text_of(page)
     assert send(client, base).status_code == 429
+
+
+def test_the_quota_never_has_less_than_no_room_and_a_batch_may_fill_it_exactly():
+    from wizard.invite.quota import Quota
+
+    assert Quota(limit=5, used=7, oldest_counted=None).remaining == 0
+    assert not Quota(limit=5, used=7, oldest_counted=None).allows(1)
+    assert Quota(limit=5, used=2, oldest_counted=None).allows(3)
+    assert not Quota(limit=5, used=2, oldest_counted=None).allows(4)
+    assert Quota(limit=5, used=0, oldest_counted=None).frees_up_at is None
+    oldest = utcnow()
+    assert Quota(limit=5, used=1, oldest_counted=oldest).frees_up_at == oldest + timedelta(hours=24)
+
+
+def test_the_count_is_the_accounts_invitations_resends_and_heads_ups_from_the_app_in_24_hours(
+    app,
+):
+    from wizard.invite.quota import invitation_quota
+
+    now = utcnow()
+    with app.app_context():
+        acme = account_id("Acme Corp")
+
+        def event(action, ago, details=None, account=acme):
+            db.session.add(AuditEvent(action=action, account_id=account, actor_id=None,
+                                      subject_email="x@example.com", details=details or {},
+                                      created_at=now - ago))
+
+        event("invited", timedelta(hours=23, minutes=59))
+        event("resent", timedelta(hours=1))
+        event("contacted", timedelta(hours=1), {"how": "app"})
+        event("contacted", timedelta(hours=1), {"how": "personally"})  # not sent by the app
+        event("revoked", timedelta(hours=1))
+        event("invited", timedelta(hours=24))  # exactly a day ago: out of the window
+        event("invited", timedelta(hours=1), account=account_id("Globex"))
+        db.session.commit()
+        app.config["INVITATIONS_PER_DAY"] = 10
+        quota = invitation_quota(acme, now)
+    assert (quota.limit, quota.used, quota.remaining) == (10, 3, 7)
+    assert quota.oldest_counted.replace(tzinfo=None) == (
+        now - timedelta(hours=23, minutes=59)
+    ).replace(tzinfo=None)

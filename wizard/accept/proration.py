@@ -44,7 +44,7 @@ def prorated_refund(
     """What the unused days of a paid period are worth, in the currency's minor unit."""
     if not isinstance(price_paid, Decimal):
         raise TypeError("price_paid must be a Decimal (never a float)")
-    if price_paid < 0 or not price_paid.is_finite():
+    if not price_paid.is_finite() or price_paid < 0:  # NaN cannot even be compared
         raise ValueError("price_paid must be a finite amount of at least zero")
     period_days = (period_end - period_start).days
     left = remaining_days(period_start, period_end, acceptance_date)
