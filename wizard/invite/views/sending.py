@@ -41,7 +41,7 @@ def _valid_for() -> timedelta:
     return timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
 
 
-@bp.route("/<int:draft_id>/check", methods=["GET"])
+@bp.route("/<id:draft_id>/check", methods=["GET"])
 @manager_required
 @wizard_step("check")
 def check(draft: WizardDraft):
@@ -60,7 +60,7 @@ def check(draft: WizardDraft):
     )
 
 
-@bp.route("/<int:draft_id>/check/invitation-email", methods=["GET"])
+@bp.route("/<id:draft_id>/check/invitation-email", methods=["GET"])
 @manager_required
 @wizard_step("check")
 def invitation_email(draft: WizardDraft):
@@ -91,7 +91,7 @@ def _not_sent_message(reason: str | None) -> str:
     return _("Answer this step first. Nothing was sent.")
 
 
-@bp.route("/<int:draft_id>/send", methods=["POST"])
+@bp.route("/<id:draft_id>/send", methods=["POST"])
 @manager_required
 def send(draft_id: int):
     # CSRFProtect has checked the token, as for every POST; nothing else in the form counts.
@@ -114,7 +114,7 @@ def send(draft_id: int):
 # --- sent ----------------------------------------------------------------------------------
 
 
-@bp.route("/<int:draft_id>/sent")
+@bp.route("/<id:draft_id>/sent")
 @manager_required
 def sent(draft_id: int):
     draft = get_scoped_or_404(WizardDraft, draft_id)

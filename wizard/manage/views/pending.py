@@ -230,7 +230,7 @@ def export():
     return csv_response(filename, header, cells)
 
 
-@bp.route("/<int:invitation_id>")
+@bp.route("/<id:invitation_id>")
 @manager_required
 def history(invitation_id: int):
     try:
