@@ -1,9 +1,9 @@
 """The development mailbox: what the app "sent" while no mail server was set up.
 
 Only in demo mode and only to a client on this machine (loopback); a 404 otherwise. Debug
-mode alone never opens it: the mailbox holds every live invitation link. Each email's HTML is served from its own
-route with a sandboxing Content-Security-Policy and shown in a sandboxed frame, so nothing
-in an email can run script in the app's pages.
+mode alone never opens it: the mailbox holds every live invitation link. Each email's HTML
+is served from its own route with a sandboxing Content-Security-Policy and shown in a
+sandboxed frame, so nothing in an email can run script in the app's pages.
 """
 
 import ipaddress
