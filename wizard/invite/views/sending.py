@@ -18,20 +18,17 @@ from .. import batches, drafts
 from ..forms import (
     SendForm,
 )
-from ..licenses import license_review
+from ..licenses import license_review, preview_locale
 from ..quota import invitation_quota
 from .navigation import bp, next_url, render_step, requested_page, step_url, wizard_step
 
 
 def invitation_preview(person: drafts.Person):
-    """The invitation as `person` will get it: in their language when they have an account."""
+    """The invitation as `person` will get it; in their language only on a verified domain."""
     expires_at = utcnow().replace(microsecond=0) + _valid_for()
-    locale = current_user.account.default_locale
-    if person.email:
-        locale = batches.locales_of([person.email], locale)[person.email]
     return render_email(
         "invitation",
-        locale=locale,
+        locale=preview_locale(current_user.account, person.email),
         context=batches.invitation_context(current_user.account, current_user, person, expires_at),
         preview=True,
     )
