@@ -76,7 +76,7 @@ def _build(test_config: dict | None) -> Flask:
 
     from . import cli, delivery, health
     from .accounts import auth
-    from .common import errors, i18n, layout, security
+    from .common import errors, i18n, ids, layout, security
     from .extensions import csrf, db, login_manager, mail, migrate
 
     delivery.apply_defaults(app.config)
@@ -99,6 +99,7 @@ def _build(test_config: dict | None) -> Flask:
     security.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    ids.init_app(app)
     layout.init_app(app)
     cli.init_app(app)
     delivery.init_app(app)

@@ -4,7 +4,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import func, update
 
 from tests.accept.factory import count, invitation_for, invite, user
 from tests.conftest import make_app, reset_database, seed
@@ -13,12 +13,14 @@ from wizard.accept.acceptance import Outcome
 from wizard.extensions import db
 from wizard.manage.revoke import revoke_invitations
 from wizard.models import (
+    Account,
     AuditEvent,
     InvitationStatus,
     OutboxEmail,
     RefundRecord,
     Subscription,
     User,
+    UserType,
 )
 from wizard.models.types import utcnow
 
@@ -140,3 +142,34 @@ def test_accept_racing_revoke_never_ends_accepted_after_revoked(pg_app, attempt)
             assert invitation.accepted_user_id is None
             assert not moved and refunds == 0
             assert count(AuditEvent, AuditEvent.action == "accepted") == 0
+
+
+def test_people_accepting_the_last_license_at_once_leave_exactly_one_licensed(pg_app):
+    """Acme bought 3 licenses; the owner and the admin use 2. Ten people invited as Licensed
+    (their invitations held seats, then licenses were bought fewer) accept at the same
+    moment, Dora with her account, nine by making one: one gets the last license, the
+    others join as Basic and are told."""
+    emails = ["dora@acme.example"] + [f"new{n}@acme.example" for n in range(9)]
+    links = {email: invite(pg_app, email, user_type=UserType.LICENSED) for email in emails}
+    with pg_app.app_context():
+        db.session.execute(
+            update(Account).where(Account.name == "Acme Corp").values(license_seats=3)
+        )
+        dora_id = user("dora@acme.example").id
+        db.session.commit()
+
+    def accept(email):
+        if email == "dora@acme.example":
+            return lambda: acceptance.accept_invitation(links[email], dora_id)
+        return lambda: acceptance.accept_with_new_account(
+            links[email], name=email, password="a long passphrase", locale="en"
+        )
+
+    results = race(pg_app, [accept(email) for email in emails])
+    assert {r.outcome for r in results} == {Outcome.DONE}
+    assert sorted(r.joined_as_basic for r in results) == [False] + [True] * 9
+    with pg_app.app_context():
+        acme = user("owner@acme.example").account_id
+        licensed = count(User, User.account_id == acme, User.user_type == UserType.LICENSED)
+        assert licensed == 3
+        assert count(OutboxEmail, OutboxEmail.kind == "joined_without_license") == 9

@@ -132,7 +132,7 @@ def test_an_unknown_or_made_up_message_is_a_404(app, client, path):
     assert client.get(f"/dev/mailbox/{path}/html").status_code == 404
 
 
-def test_the_mailbox_is_a_404_outside_demo_and_debug_mode(database_url, tmp_path):
+def test_the_mailbox_is_a_404_outside_demo_mode_even_in_debug_mode(database_url, tmp_path):
     app = seeded_app(database_url, tmp_path, DEMO_MODE=False)
     with app.app_context():
         invite("ana.pro@acme.example")
@@ -141,10 +141,22 @@ def test_the_mailbox_is_a_404_outside_demo_and_debug_mode(database_url, tmp_path
     client = app.test_client()
     [name] = [p.stem for p in (tmp_path / "mailbox").glob("*.eml")]
 
-    for path in ("/dev/mailbox/", f"/dev/mailbox/{name}", f"/dev/mailbox/{name}/html"):
-        assert client.get(path).status_code == 404
+    for debug in (False, True):
+        app.debug = debug
+        for path in ("/dev/mailbox/", f"/dev/mailbox/{name}", f"/dev/mailbox/{name}/html"):
+            assert client.get(path).status_code == 404, (debug, path)
 
-    app.debug = True
+    app.debug = False
+    app.config["DEMO_MODE"] = True
     assert client.get("/dev/mailbox/").status_code == 200
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("remote_addr", "status"),
+    [("127.0.0.1", 200), ("127.3.4.5", 200), ("::1", 200), ("203.0.113.9", 404), ("10.0.0.2", 404)],
+)
+def test_in_demo_mode_the_mailbox_answers_only_this_machine(app, client, remote_addr, status):
+    environ = {"REMOTE_ADDR": remote_addr}
+    assert client.get("/dev/mailbox/", environ_base=environ).status_code == status

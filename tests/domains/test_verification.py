@@ -1,15 +1,19 @@
 """Adding, verifying and removing domains against a real DNS server on 127.0.0.1."""
 
 import re
+import threading
 from html import unescape
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tests.domains.helpers import DOMAINS, add_domain, check, domain_row, flashes
 from tests.helpers import h1_of, submit, text_of, title_of
+from wizard.domains import verification
 from wizard.extensions import db
-from wizard.models import AuditEvent
+from wizard.models import Account, AuditEvent, VerifiedDomain
+from wizard.models.types import utcnow
 
 
 def test_owner_adds_a_domain_and_is_shown_the_txt_record_to_add(auth, client, app):
@@ -148,6 +152,73 @@ def test_a_domain_proved_by_another_business_first_cannot_be_verified_too(auth, 
 
     assert "shared.example is already verified by another business account" in message
     assert domain_row(app, "shared.example", business="Globex").verified_at is None
+
+
+def test_two_businesses_checking_the_same_domain_at_once_leave_exactly_one_verifier(
+    auth, client, app, dns, is_postgres, monkeypatch
+):
+    """Both checks find nobody else verified, then both write: the database keeps one."""
+    if not is_postgres:
+        pytest.skip("SQLite has one writer at a time: only PostgreSQL can race here")
+    rows = {}
+    for owner, business in (
+        ("owner@globex.example", "Globex"),
+        ("owner@acme.example", "Acme Corp"),
+    ):
+        auth.sign_in(owner)
+        add_domain(client, "shared.example")
+        auth.sign_out()
+        rows[business] = domain_row(app, "shared.example", business=business)
+    dns.set_txt("shared.example", *(row.verification_code for row in rows.values()))
+
+    barrier = threading.Barrier(2, timeout=10)
+    real_check = verification._verified_elsewhere
+
+    def both_checked_before_either_writes(*args):
+        found = real_check(*args)
+        barrier.wait()
+        return found
+
+    monkeypatch.setattr(verification, "_verified_elsewhere", both_checked_before_either_writes)
+    results = {}
+
+    def check_as(business):
+        with app.app_context():
+            row = db.session.get(VerifiedDomain, rows[business].id)
+            settings = verification.DnsSettings.from_config(dns.address, 2)
+            results[business] = verification.verify_domain(row, settings, actor_id=None).outcome
+            db.session.remove()
+
+    threads = [threading.Thread(target=check_as, args=(b,)) for b in rows]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(results.values()) == sorted(
+        [verification.Outcome.VERIFIED, verification.Outcome.TAKEN]
+    ), results
+    verified = [
+        b for b in rows if domain_row(app, "shared.example", business=b).verified_at is not None
+    ]
+    assert len(verified) == 1
+
+
+def test_the_database_itself_refuses_a_second_verifier_of_a_domain(app):
+    with app.app_context():
+        accounts = db.session.scalars(select(Account).order_by(Account.id)).all()[:2]
+        for account in accounts:
+            db.session.add(
+                VerifiedDomain(
+                    account_id=account.id,
+                    domain="twice.example",
+                    verification_code="code",
+                    verified_at=utcnow(),
+                )
+            )
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
 
 
 def test_an_internationalised_domain_is_stored_as_punycode_and_shown_in_unicode(

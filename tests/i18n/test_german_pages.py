@@ -268,6 +268,10 @@ EMAILS = {
         "inviter_name": "Olivia Owner", "invitee_email": "ben.pro@acme.example",
         "invitee_name": "Ben Pro", "business": "Acme Corp", "message": "Danke, nein.",
     },
+    "joined_without_license": {
+        "inviter_name": "Olivia Owner", "invitee_email": "ben.pro@acme.example",
+        "invitee_name": "Ben Pro", "business": "Acme Corp", "seats": 10,
+    },
     "resend_requested": {
         "inviter_name": "Olivia Owner", "invitee_email": "ben.pro@acme.example",
         "invitee_name": "Ben Pro", "business": "Acme Corp", "valid_days": 30,
@@ -293,6 +297,9 @@ def test_every_kind_of_email_is_german(app):
     with app.test_request_context("/"):
         contexts = {kind: [context] for kind, context in EMAILS.items()}
         contexts["receipt"].append({**EMAILS["receipt"], "method": "credit"})
+        contexts["receipt"].append(
+            {**EMAILS["receipt"], "no_free_license": True, "inviter_name": "Olivia Owner"}
+        )
         contexts["invitation"] = [_invitation_email_context(t) for t in ("basic", "licensed")]
         contexts["reminder"] = [_invitation_email_context("basic")]
         for kind, variants in contexts.items():

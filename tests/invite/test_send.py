@@ -3,6 +3,7 @@
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from tests.helpers import csrf_token, submit, text_of
@@ -220,6 +221,31 @@ def test_the_check_page_previews_the_email_in_the_first_persons_own_language(
     assert "Einladung ansehen:" in preview  # Ana reads German: her email will be German
     assert "Review the invitation:" not in preview
     assert "Check and send the invitations" in preview  # the page stays in the owner's English
+
+
+@pytest.mark.parametrize("account_locale", ["en", "de"])
+def test_outside_the_verified_domains_the_preview_is_in_the_accounts_language_never_the_persons(
+    app, auth, client, account_locale
+):
+    """Chen (partner.example, not verified by Acme) has a German account; Hugo has none.
+    Both previews must look the same, or the page tells whether an address has an account."""
+    with app.app_context():
+        db.session.execute(
+            update(User).where(User.email == "chen.pro@partner.example").values(locale="de")
+        )
+        db.session.execute(
+            update(Account).where(Account.name == "Acme Corp").values(default_locale=account_locale)
+        )
+        db.session.commit()
+    auth.sign_in()
+    previews = []
+    for first in ("chen.pro@partner.example", "hugo@partner.example"):
+        base = to_check(client, f"{first}\nben.pro@acme.example")
+        previews.append(text_of(client.get(f"{base}/check")))
+    german = "Einladung ansehen:"
+    for preview in previews:
+        assert (german in preview) == (account_locale == "de")
+        assert ("Review the invitation:" in preview) == (account_locale == "en")
 
 
 def test_two_lists_sent_at_the_same_moment_never_take_more_licenses_than_are_free(app):

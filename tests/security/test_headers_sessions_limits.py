@@ -43,6 +43,43 @@ def test_hsts_and_secure_cookies_when_served_over_https(database_url, tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.parametrize("configured", ["https://invite.example.com", "HTTPS://Invite.example.com"])
+def test_behind_a_proxy_that_ends_tls_cookies_and_hsts_follow_the_base_url(
+    database_url, tmp_path, configured
+):
+    """The request reaches the app over plain HTTP (the proxy ended TLS, no forwarded
+    headers): what counts is the address people use, BASE_URL."""
+    base_url = "http://invite.example.com"
+    app = make_app(database_url, tmp_path, BASE_URL=configured)
+    with app.app_context():
+        reset_database()
+        seed(app)
+    client = app.test_client()
+    page = client.get("/sign-in", base_url=base_url)
+    assert page.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    signed_in = submit(
+        client,
+        "/sign-in",
+        {"email": "owner@acme.example", "password": DEMO_PASSWORD, "remember": "y"},
+        page=f"{base_url.rstrip('/')}/sign-in",
+        base_url=base_url,
+    )
+    cookies = signed_in.headers.getlist("Set-Cookie")
+    assert cookies and all("Secure" in cookie for cookie in cookies), cookies
+    for path in ("/no-such-page", "/static/css/app.css"):
+        response = client.get(path, base_url=base_url)
+        response.close()
+        assert "Strict-Transport-Security" in response.headers, path
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_with_a_plain_http_base_url_no_hsts_even_on_a_tls_request(client):
+    response = client.get("/sign-in", base_url="https://invite.test")
+    assert "Strict-Transport-Security" not in response.headers
+
+
 def test_the_session_cookie_changes_at_sign_in(auth, client):
     client.get("/sign-in")
     before = client.get_cookie("session").value

@@ -8,9 +8,11 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from tests.helpers import csrf_token
 from wizard.accept import tokens
+from wizard.common.ids import IdConverter
 from wizard.extensions import db
 from wizard.models import Account, Invitation, User, UserType, VerifiedDomain, WizardDraft
 from wizard.models.types import utcnow
@@ -58,7 +60,7 @@ def _id_routes(app):
         int_args = [
             name
             for name, conv in rule._converters.items()
-            if type(conv).__name__ == "IntegerConverter"
+            if isinstance(conv, IntegerConverter)
         ]
         if int_args:
             yield rule, int_args
@@ -111,3 +113,35 @@ def test_people_who_are_not_owners_or_admins_change_nothing_on_id_routes(app, au
             assert response.status_code in (403, 404), f"{method} {url}: {response.status_code}"
     with app.app_context():
         assert _snapshot() == before
+
+
+def test_every_route_takes_its_ids_through_the_one_bounded_converter(app):
+    plain = [
+        rule.rule
+        for rule, args in _id_routes(app)
+        for name in args
+        if not isinstance(rule._converters[name], IdConverter)
+    ]
+    assert not plain, f"use <id:...> for ids: {plain}"
+
+
+@pytest.mark.parametrize("bad_id", [2**63, 10**30, -1, 0, "00", "1e3"])
+@pytest.mark.parametrize("signed_in_as", ["owner@acme.example", None])
+def test_huge_negative_and_zero_ids_are_a_404_on_every_route_never_a_500(
+    app, auth, client, bad_id, signed_in_as
+):
+    if signed_in_as:
+        auth.sign_in(signed_in_as)
+    page = "/account/" if signed_in_as else "/sign-in"
+    token = csrf_token(client.get(page).get_data(as_text=True))
+    checked = 0
+    for rule, args in _id_routes(app):
+        # Build with a valid id, then put the bad one in its place (the converter would
+        # refuse to build it).
+        url = rule.build({name: 7 for name in args}, append_unknown=False)[1]
+        url = url.replace("/7", f"/{bad_id}")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
+            checked += 1
+    assert checked >= 10

@@ -20,8 +20,10 @@ from ..common import audit
 from ..common.forms import normalise_email
 from ..delivery.outbox import queue_email
 from ..extensions import db
-from ..models import AuditEvent, Invitation, InvitationStatus, RefundRecord, Role, User, UserType
+from ..manage.seats import locked_account
+from ..models import AuditEvent, Invitation, InvitationStatus, RefundRecord, Role, User
 from ..models.types import utcnow
+from .joining import missed_license, tell_inviter_no_license_was_free, user_type_on_joining
 from .link import (
     Blocker,
     Link,
@@ -63,6 +65,7 @@ class Result:
     user: User | None = None  # the account made by accept_with_new_account
     blockers: tuple[Blocker, ...] = field(default=())
     refund: RefundRecord | None = None
+    joined_as_basic: bool = False  # offered a license, but none was free
 
 
 def _claim(invitation: Invitation, now: datetime, **values) -> bool:
@@ -111,7 +114,9 @@ def accept_invitation(
     if user is None or not is_invitee(user, invitation):
         return Result(Outcome.WRONG_ACCOUNT, link, user_id=user_id)
 
-    # The invitation's row first, then the person's: one order, so no deadlocks.
+    # The account's row first (as Send and resend), then the invitation's, then the person's:
+    # one order, so no deadlocks, and the seat check below cannot race another acceptance.
+    account = locked_account(invitation.account_id)
     if not _claim(
         invitation, now, status=InvitationStatus.ACCEPTED, accepted_user_id=user.id
     ):
@@ -135,7 +140,8 @@ def accept_invitation(
     locale = person_locale(user)
     user.account_id = invitation.account_id
     user.role = Role.MEMBER
-    user.user_type = UserType(invitation.user_type)
+    user.user_type = user_type_on_joining(invitation, account)
+    joined_as_basic = missed_license(invitation, user.user_type)
     refund = None
     if subscription is not None and subscription.is_active:
         subscription.cancelled_at = now
@@ -161,10 +167,13 @@ def accept_invitation(
         invitation_id=invitation.id,
         # The amount stays out of the owner's audit trail: exact refunds are the invitee's.
         details={
-            "user_type": str(invitation.user_type),
+            "user_type": str(user.user_type),
             "refund_method": refund.method if refund else None,
+            **({"no_free_license": True} if joined_as_basic else {}),
         },
     )
+    if joined_as_basic:
+        tell_inviter_no_license_was_free(invitation, account, user)
     if refund is not None:
         queue_email(
             "receipt",
@@ -178,7 +187,13 @@ def accept_invitation(
         db.session.commit()
     except IntegrityError:  # the unique refund per invitation: someone else won
         return _gone(token, now, user_id)
-    return Result(Outcome.DONE, look_up(token, now), user_id=user_id, refund=refund)
+    return Result(
+        Outcome.DONE,
+        look_up(token, now),
+        user_id=user_id,
+        refund=refund,
+        joined_as_basic=joined_as_basic,
+    )
 
 
 def _receipt_context(user: User, link: Link, refund: RefundRecord, quote: RefundQuote) -> dict:
@@ -192,7 +207,9 @@ def _receipt_context(user: User, link: Link, refund: RefundRecord, quote: Refund
         "method": refund.method,
         "payment_method_label": refund.payment_method_label,
         "remaining_days": quote.remaining_days,
-        "user_type": str(link.invitation.user_type),
+        "user_type": str(user.user_type),
+        "no_free_license": missed_license(link.invitation, user.user_type),
+        "inviter_name": link.inviter.display_name,
     }
 
 
@@ -209,15 +226,17 @@ def accept_with_new_account(
     if has_account(email):
         return Result(Outcome.HAS_ACCOUNT, link)
     password_hash = hash_password(password)  # slow on purpose: before any row is locked
+    account = locked_account(invitation.account_id)  # before the new row points at it
     user = User(
         email=email,
         name=name,
         password_hash=password_hash,
         account_id=invitation.account_id,
         role=Role.MEMBER,
-        user_type=UserType(invitation.user_type),
+        user_type=user_type_on_joining(invitation, account),
         locale=locale,
     )
+    joined_as_basic = missed_license(invitation, user.user_type)
     db.session.add(user)
     try:
         db.session.flush()
@@ -232,15 +251,27 @@ def accept_with_new_account(
         actor_id=user.id,
         subject_email=email,
         invitation_id=invitation.id,
-        details={"user_type": str(invitation.user_type), "new_account": True},
+        details={
+            "user_type": str(user.user_type),
+            "new_account": True,
+            **({"no_free_license": True} if joined_as_basic else {}),
+        },
     )
+    if joined_as_basic:
+        tell_inviter_no_license_was_free(invitation, account, user)
     user_id = user.id
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return Result(Outcome.HAS_ACCOUNT, look_up(token, now))
-    return Result(Outcome.DONE, look_up(token, now), user_id=user_id, user=user)
+    return Result(
+        Outcome.DONE,
+        look_up(token, now),
+        user_id=user_id,
+        user=user,
+        joined_as_basic=joined_as_basic,
+    )
 
 
 def decline_invitation(

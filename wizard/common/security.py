@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -54,8 +55,14 @@ def limit_invitation_links(app: Flask) -> None:
         _limited_blueprints.add(blueprint.name)
 
 
+def served_over_https(config) -> bool:
+    """What people type decides, not the hop behind a proxy that ended TLS: BASE_URL."""
+    return urlsplit(str(config["BASE_URL"])).scheme == "https"
+
+
 def init_app(app: Flask) -> None:
-    if app.config["BASE_URL"].startswith("https://"):
+    https = served_over_https(app.config)
+    if https:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
     limiter.init_app(app)
@@ -85,6 +92,6 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.is_secure or app.config.get("SESSION_COOKIE_SECURE"):
+        if https:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

@@ -1,10 +1,12 @@
 """The development mailbox: what the app "sent" while no mail server was set up.
 
-Only in demo mode or debug mode; a 404 otherwise. Each email's HTML is served from its own
-route with a sandboxing Content-Security-Policy and shown in a sandboxed frame, so nothing
-in an email can run script in the app's pages.
+Only in demo mode and only to a client on this machine (loopback); a 404 otherwise. Debug
+mode alone never opens it: the mailbox holds every live invitation link. Each email's HTML
+is served from its own route with a sandboxing Content-Security-Policy and shown in a
+sandboxed frame, so nothing in an email can run script in the app's pages.
 """
 
+import ipaddress
 import re
 
 from flask import Blueprint, abort, current_app, render_template, request
@@ -19,9 +21,16 @@ PAGE_SIZE = 50
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
+def _from_this_machine(remote_addr: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(remote_addr or "").is_loopback
+    except ValueError:
+        return False
+
+
 @bp.before_request
-def only_in_demo_or_debug():
-    if not (current_app.config.get("DEMO_MODE") or current_app.debug):
+def only_in_demo_mode_from_this_machine():
+    if not (current_app.config.get("DEMO_MODE") and _from_this_machine(request.remote_addr)):
         abort(404)
 
 

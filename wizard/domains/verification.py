@@ -19,6 +19,7 @@ import dns.nameserver
 import dns.resolver
 import idna
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..common.audit import record
 from ..extensions import db
@@ -287,7 +288,11 @@ def add_domain(account_id: int, text: str, *, actor_id: int) -> VerifiedDomain:
     record(
         "domain_added", account_id=account_id, actor_id=actor_id, details={"domain": ascii_domain}
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as exc:  # the same domain added a moment ago (another tab, admin)
+        db.session.rollback()
+        raise DomainRefused(DomainProblem.ALREADY_ADDED, ascii_domain) from exc
     return domain
 
 
@@ -317,7 +322,11 @@ def verify_domain(
         actor_id=actor_id,
         details={"domain": domain.domain},
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # one verifier per domain: another business got there first
+        db.session.rollback()
+        return VerificationResult(Outcome.TAKEN)
     return result
 
 

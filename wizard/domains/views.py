@@ -112,7 +112,7 @@ def index():
     )
 
 
-@bp.route("/<int:domain_id>/check", methods=["POST"])
+@bp.route("/<id:domain_id>/check", methods=["POST"])
 @manager_required
 def check(domain_id: int):
     domain = get_scoped_or_404(VerifiedDomain, domain_id)
@@ -122,7 +122,7 @@ def check(domain_id: int):
     return redirect(url_for(".index", _anchor=f"domain-{domain_id}"))
 
 
-@bp.route("/<int:domain_id>/remove", methods=["GET", "POST"])
+@bp.route("/<id:domain_id>/remove", methods=["GET", "POST"])
 @keeps_input_on_csrf_error
 @manager_required
 def remove(domain_id: int):

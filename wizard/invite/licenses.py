@@ -13,6 +13,7 @@ from ..extensions import db
 from ..manage.seats import seat_count
 from ..models import Account, AccountKind, Subscription, User, VerifiedDomain, WizardDraft
 from .addresses import BASIC, LICENSED, domain_of
+from .batches import locales_of
 from .drafts import Person, answers, licensed_count, people_of, store, types_digest, user_types
 from .impact import (
     CurrentPlan,
@@ -32,10 +33,8 @@ def _ascii_domain(domain: str) -> str:
         return domain.strip().lower()
 
 
-def current_plans(account_id: int, emails: list[str]) -> dict[str, CurrentPlan]:
-    """Each address's plan today, shown only on the account's verified domains (Privacy):
-    elsewhere NOT_SHOWN, whatever we know, so the page cannot be used to probe addresses."""
-    verified = {
+def _verified_domains(account_id: int) -> set[str]:
+    return {
         _ascii_domain(d)
         for d in db.session.scalars(
             select(VerifiedDomain.domain).where(
@@ -43,6 +42,21 @@ def current_plans(account_id: int, emails: list[str]) -> dict[str, CurrentPlan]:
             )
         )
     }
+
+
+def preview_locale(account: Account, email: str) -> str:
+    """The language the owner previews an invitation to `email` in: the person's own only on
+    the account's verified domains (Privacy); elsewhere the account's, whoever has an account,
+    so the preview cannot tell whether an address has one, or in which language."""
+    if email and domain_of(email) in _verified_domains(account.id):
+        return locales_of([email], account.default_locale)[email]
+    return account.default_locale
+
+
+def current_plans(account_id: int, emails: list[str]) -> dict[str, CurrentPlan]:
+    """Each address's plan today, shown only on the account's verified domains (Privacy):
+    elsewhere NOT_SHOWN, whatever we know, so the page cannot be used to probe addresses."""
+    verified = _verified_domains(account_id)
     visible = [e for e in emails if domain_of(e) in verified]
     rows = db.session.execute(
         select(User.email, Account.kind, Subscription.plan, Subscription.cancelled_at)

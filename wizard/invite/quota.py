@@ -68,5 +68,8 @@ class QuotaExceeded(Exception):
 
 def lock_account(account_id: int) -> None:
     """Serialise sending per account (PostgreSQL), so two tabs sending at the same moment
-    cannot both use the last of the quota or of the free licenses. SQLite has one writer."""
-    db.session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
+    cannot both use the last of the quota or of the free licenses. SQLite has one writer.
+    The same lock as manage.seats.locked_account (FOR NO KEY UPDATE), which says why."""
+    db.session.execute(
+        select(Account.id).where(Account.id == account_id).with_for_update(key_share=True)
+    )

@@ -9,7 +9,7 @@ an acceptance changes nothing rather than overwriting it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -52,12 +52,21 @@ class ActionPlan:
     allowed: list[Invitation]
     refused: list[Refusal]
     new_expiry: datetime | None = None
+    # Resend: Licensed invitations that expired (so hold no license now) and would hold one
+    # again, and the licenses free for them.
+    returning_licensed: list[Invitation] = field(default_factory=list)
+    free_seats: int = 0
+
+    @property
+    def short_of_seats(self) -> bool:
+        return len(self.returning_licensed) > self.free_seats
 
 
 @dataclass(frozen=True)
 class ActionOutcome:
     done: list[str]
     refused: list[Refusal]
+    made_basic: list[str] = field(default_factory=list)  # resent as Basic: no license free
 
 
 def refusal_message(refusal: Refusal) -> str:

@@ -75,6 +75,12 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
     if action in ("invited", "accepted") and details.get("user_type") in ("basic", "licensed"):
         kind = _("Basic") if details["user_type"] == "basic" else _("Licensed")
         method = refund_method_label(details.get("refund_method"))
+        if details.get("no_free_license"):
+            return _(
+                "User type: %(user_type)s. No license was free when they joined, so they "
+                "joined as a Basic user.",
+                user_type=kind,
+            )
         if method:
             return _("User type: %(user_type)s. %(method)s.", user_type=kind, method=method)
         return _("User type: %(user_type)s.", user_type=kind)

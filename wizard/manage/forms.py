@@ -72,6 +72,7 @@ class PendingFilterForm(StripWhitespaceForm):
 class ConfirmForm(StripWhitespaceForm):
     ids = HiddenField()
     back = HiddenField()
+    as_basic = HiddenField()  # resend: "yes" brings expired Licensed invitations back as Basic
 
 
 class RemindersForm(StripWhitespaceForm):

@@ -12,7 +12,7 @@ from ..common.paging import Page, paginate
 from ..extensions import db
 from ..models import Account, Role, User, UserType
 from .actions import NotFound
-from .seats import SeatCount, seat_count
+from .seats import SeatCount, locked_account, seat_count
 
 
 @dataclass(frozen=True)
@@ -75,17 +75,9 @@ def find_member(account_id: int, user_id: int) -> User:
     return member
 
 
-def _locked_account(account_id: int) -> Account:
-    # Serialises license changes per account on PostgreSQL, so two admins cannot both take
-    # the last free seat. (SQLite has one writer at a time anyway.)
-    return db.session.execute(
-        select(Account).where(Account.id == account_id).with_for_update()
-    ).scalar_one()
-
-
 def assign_license(account_id: int, actor_id: int, user_id: int) -> LicenseChange:
     """Give a Basic member a license, if a seat is free."""
-    account = _locked_account(account_id)
+    account = locked_account(account_id)
     member = find_member(account_id, user_id)
     if member.user_type == UserType.LICENSED:
         db.session.rollback()
@@ -98,7 +90,7 @@ def assign_license(account_id: int, actor_id: int, user_id: int) -> LicenseChang
 
 def remove_license(account_id: int, actor_id: int, user_id: int) -> LicenseChange:
     """Take a member's license back: they become Basic and the seat is free again."""
-    _locked_account(account_id)
+    locked_account(account_id)
     member = find_member(account_id, user_id)
     if member.user_type == UserType.BASIC:
         db.session.rollback()

@@ -15,8 +15,16 @@ from ..accept import tokens
 from ..common import audit
 from ..delivery.outbox import queue_email
 from ..extensions import db
-from ..invite.quota import QuotaExceeded, invitation_quota, lock_account
-from ..models import Account, DeliveryStatus, Invitation, InvitationStatus, OutboxEmail, User
+from ..invite.quota import QuotaExceeded, invitation_quota
+from ..models import (
+    Account,
+    DeliveryStatus,
+    Invitation,
+    InvitationStatus,
+    OutboxEmail,
+    User,
+    UserType,
+)
 from ..models.types import utcnow
 from .actions import (
     PENDING,
@@ -27,9 +35,25 @@ from .actions import (
     load_invitations,
     users_by_id,
 )
+from .seats import locked_account, seat_count
 
 # Resend brings back pending and expired invitations; revoked, accepted and declined stay.
 RESENDABLE = (InvitationStatus.PENDING, InvitationStatus.EXPIRED)
+
+
+class SeatsExceeded(Exception):
+    """Resending these would hold more licenses than are free; nothing was done."""
+
+
+def returning_licensed(invitations: list[Invitation], now: datetime) -> list[Invitation]:
+    """The Licensed invitations that expired, so hold no license now, and would hold one
+    again once resent (a pending one keeps the license it holds)."""
+    return [
+        inv
+        for inv in invitations
+        if inv.user_type == UserType.LICENSED
+        and inv.effective_status(now) == InvitationStatus.EXPIRED
+    ]
 
 
 def plan_resend(account_id: int, ids: list[int], now: datetime | None = None) -> ActionPlan:
@@ -76,11 +100,14 @@ def plan_resend(account_id: int, ids: list[int], now: datetime | None = None) ->
             refused.append(Refusal(inv, "another_pending", status))
         else:
             allowed.append(inv)
+    allowed = _by_email(allowed)
     return ActionPlan(
         "resend",
-        _by_email(allowed),
+        allowed,
         sorted(refused, key=lambda r: (r.invitation.email, r.invitation.id)),
         new_expiry=now + timedelta(days=current_app.config["INVITATION_VALID_DAYS"]),
+        returning_licensed=returning_licensed(allowed, now),
+        free_seats=seat_count(db.session.get(Account, account_id)).free,
     )
 
 
@@ -89,17 +116,28 @@ def _by_email(invitations: list[Invitation]) -> list[Invitation]:
 
 
 def resend_invitations(
-    account_id: int, actor_id: int, ids: list[int], now: datetime | None = None
+    account_id: int,
+    actor_id: int,
+    ids: list[int],
+    now: datetime | None = None,
+    *,
+    as_basic: bool = False,
 ) -> ActionOutcome:
-    """Send the chosen invitations again: a new link (the old one dies), valid in full again."""
+    """Send the chosen invitations again: a new link (the old one dies), valid in full again.
+
+    Expired Licensed invitations hold no license, so they come back only if enough are free
+    (counted under the account's lock, as Send does), or as Basic when `as_basic`."""
     now = now or utcnow()
     plan = plan_resend(account_id, ids, now)
-    lock_account(account_id)
+    account = locked_account(account_id)
     quota = invitation_quota(account_id, now)
     if not quota.allows(len(plan.allowed)):
         db.session.rollback()
         raise QuotaExceeded(quota)
-    account = db.session.get(Account, account_id)
+    to_basic = {inv.id for inv in plan.returning_licensed} if as_basic else set()
+    if not as_basic and len(plan.returning_licensed) > seat_count(account).free:
+        db.session.rollback()
+        raise SeatsExceeded
     inviters = users_by_id({inv.invited_by_id for inv in plan.allowed})
     locales = dict(
         db.session.execute(
@@ -126,6 +164,7 @@ def resend_invitations(
                     token_hash=link.token_hash,
                     expires_at=plan.new_expiry,
                     sent_at=now,
+                    user_type=UserType.BASIC if inv.id in to_basic else inv.user_type,
                 )
                 .execution_options(synchronize_session=False)
             ).rowcount
@@ -144,7 +183,7 @@ def resend_invitations(
                     "inviter_name": inviter.display_name,
                     "inviter_email": inviter.email,
                     "invitee_name": inv.name,
-                    "user_type": inv.user_type.value,
+                    "user_type": (UserType.BASIC if inv.id in to_basic else inv.user_type).value,
                     "expires_at": plan.new_expiry.isoformat(),
                 },
             )
@@ -154,7 +193,10 @@ def resend_invitations(
                 actor_id=actor_id,
                 subject_email=inv.email,
                 invitation_id=inv.id,
-                details={"expires_at": plan.new_expiry.isoformat()},
+                details={
+                    "expires_at": plan.new_expiry.isoformat(),
+                    **({"user_type": "basic"} if inv.id in to_basic else {}),
+                },
             )
             done.append(inv.email)
         db.session.commit()
@@ -163,7 +205,8 @@ def resend_invitations(
         # refused; nothing of this request is kept.
         db.session.rollback()
         raise ConcurrentChange from exc
-    return ActionOutcome(done, refused)
+    made_basic = [inv.email for inv in plan.returning_licensed if inv.id in to_basic]
+    return ActionOutcome(done, refused, [email for email in made_basic if email in done])
 
 
 # --- Reminders -----------------------------------------------------------------------------

@@ -44,3 +44,30 @@ def seat_count(account: Account) -> SeatCount:
         )
     ).one()
     return SeatCount(purchased=account.license_seats, in_use=in_use or 0, pending=pending or 0)
+
+
+def locked_account(account_id: int) -> Account:
+    """The account's row, locked until the transaction ends (PostgreSQL; SQLite has one writer).
+
+    Everything that hands out licenses takes this lock: Send (after the draft's lock), resend,
+    assigning a license, and accepting (before the invitation's and the person's rows), always
+    in that order, so two of them cannot both take the last seat and never deadlock.
+    FOR NO KEY UPDATE (key_share=True): these exclude one another, but rows that merely point
+    at the account (an audit row or an email, written by a revoke holding an invitation's
+    row) are not held up by it, which would close a circle of waits.
+    """
+    return db.session.execute(
+        select(Account)
+        .where(Account.id == account_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def licensed_members(account_id: int) -> int:
+    """How many of the account's members hold a license now."""
+    return db.session.scalar(
+        select(func.count(User.id)).where(
+            User.account_id == account_id, User.user_type == UserType.LICENSED
+        )
+    )

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -140,4 +140,15 @@ class VerifiedDomain(db.Model):
 
     account: Mapped[Account] = relationship(back_populates="domains", lazy="raise")
 
-    __table_args__ = (db.UniqueConstraint("account_id", "domain", name="uq_domain_per_account"),)
+    __table_args__ = (
+        db.UniqueConstraint("account_id", "domain", name="uq_domain_per_account"),
+        # One verifier per domain: whoever verifies second is refused by the database itself,
+        # however close together the two checks run.
+        Index(
+            "uq_verified_domain_one_verifier",
+            "domain",
+            unique=True,
+            sqlite_where=text("verified_at IS NOT NULL"),
+            postgresql_where=text("verified_at IS NOT NULL"),
+        ),
+    )

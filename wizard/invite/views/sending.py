@@ -18,20 +18,17 @@ from .. import batches, drafts
 from ..forms import (
     SendForm,
 )
-from ..licenses import license_review
+from ..licenses import license_review, preview_locale
 from ..quota import invitation_quota
 from .navigation import bp, next_url, render_step, requested_page, step_url, wizard_step
 
 
 def invitation_preview(person: drafts.Person):
-    """The invitation as `person` will get it: in their language when they have an account."""
+    """The invitation as `person` will get it; in their language only on a verified domain."""
     expires_at = utcnow().replace(microsecond=0) + _valid_for()
-    locale = current_user.account.default_locale
-    if person.email:
-        locale = batches.locales_of([person.email], locale)[person.email]
     return render_email(
         "invitation",
-        locale=locale,
+        locale=preview_locale(current_user.account, person.email),
         context=batches.invitation_context(current_user.account, current_user, person, expires_at),
         preview=True,
     )
@@ -41,7 +38,7 @@ def _valid_for() -> timedelta:
     return timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
 
 
-@bp.route("/<int:draft_id>/check", methods=["GET"])
+@bp.route("/<id:draft_id>/check", methods=["GET"])
 @manager_required
 @wizard_step("check")
 def check(draft: WizardDraft):
@@ -60,7 +57,7 @@ def check(draft: WizardDraft):
     )
 
 
-@bp.route("/<int:draft_id>/check/invitation-email", methods=["GET"])
+@bp.route("/<id:draft_id>/check/invitation-email", methods=["GET"])
 @manager_required
 @wizard_step("check")
 def invitation_email(draft: WizardDraft):
@@ -91,7 +88,7 @@ def _not_sent_message(reason: str | None) -> str:
     return _("Answer this step first. Nothing was sent.")
 
 
-@bp.route("/<int:draft_id>/send", methods=["POST"])
+@bp.route("/<id:draft_id>/send", methods=["POST"])
 @manager_required
 def send(draft_id: int):
     # CSRFProtect has checked the token, as for every POST; nothing else in the form counts.
@@ -114,7 +111,7 @@ def send(draft_id: int):
 # --- sent ----------------------------------------------------------------------------------
 
 
-@bp.route("/<int:draft_id>/sent")
+@bp.route("/<id:draft_id>/sent")
 @manager_required
 def sent(draft_id: int):
     draft = get_scoped_or_404(WizardDraft, draft_id)

@@ -51,7 +51,7 @@ def start():
 # --- step 1: who ---------------------------------------------------------------------------
 
 
-@bp.route("/<int:draft_id>/people", methods=["GET", "POST"])
+@bp.route("/<id:draft_id>/people", methods=["GET", "POST"])
 @manager_required
 @keeps_input_on_csrf_error
 @wizard_step("people")
@@ -131,7 +131,7 @@ def _contacted_message(action: str, count: int) -> str:
     )
 
 
-@bp.route("/<int:draft_id>/heads-up", methods=["GET", "POST"])
+@bp.route("/<id:draft_id>/heads-up", methods=["GET", "POST"])
 @manager_required
 @keeps_input_on_csrf_error
 @wizard_step("heads_up")
@@ -181,7 +181,7 @@ def heads_up(draft: WizardDraft):
     return (page, 429) if over_quota else page
 
 
-@bp.route("/<int:draft_id>/heads-up.txt")
+@bp.route("/<id:draft_id>/heads-up.txt")
 @manager_required
 @wizard_step("heads_up")
 def heads_up_download(draft: WizardDraft):
@@ -214,7 +214,7 @@ def heads_up_download(draft: WizardDraft):
 # --- step 3: licenses ----------------------------------------------------------------------
 
 
-@bp.route("/<int:draft_id>/licenses", methods=["GET", "POST"])
+@bp.route("/<id:draft_id>/licenses", methods=["GET", "POST"])
 @manager_required
 @keeps_input_on_csrf_error
 @wizard_step("licenses")
@@ -253,7 +253,7 @@ def licenses(draft: WizardDraft):
     )
 
 
-@bp.route("/<int:draft_id>/licenses/user-type", methods=["POST"])
+@bp.route("/<id:draft_id>/licenses/user-type", methods=["POST"])
 @manager_required
 @wizard_step("licenses")
 def change_user_type(draft: WizardDraft):
@@ -271,7 +271,7 @@ def change_user_type(draft: WizardDraft):
     return redirect(step_url(draft, "licenses", page=page) + "#people")
 
 
-@bp.route("/<int:draft_id>/licenses/make-basic", methods=["POST"])
+@bp.route("/<id:draft_id>/licenses/make-basic", methods=["POST"])
 @manager_required
 @wizard_step("licenses")
 def make_basic(draft: WizardDraft):

@@ -29,7 +29,7 @@ from ..csv_export import csv_response
 from ..forms import ConfirmForm, PendingFilterForm, RemindersForm
 from ..history import invitation_history
 from ..pending_list import export_rows, pending_list
-from ..resend import plan_resend, resend_invitations, set_reminders
+from ..resend import SeatsExceeded, plan_resend, resend_invitations, set_reminders
 from ..revoke import plan_revoke, revoke_invitations
 
 bp = Blueprint("pending", __name__, url_prefix="/users/pending")
@@ -230,7 +230,7 @@ def export():
     return csv_response(filename, header, cells)
 
 
-@bp.route("/<int:invitation_id>")
+@bp.route("/<id:invitation_id>")
 @manager_required
 def history(invitation_id: int):
     try:
@@ -267,14 +267,18 @@ def confirm_action():
     if not ids:
         flash(_("Select at least one invitation first, then choose what to do."), "warning")
         return redirect(back)
+    options = {"as_basic": form.as_basic.data == "yes"} if action == "resend" else {}
     status = 200
     try:
         if form.validate_on_submit():
             try:
-                _flash_outcome(action, act(current_user.account_id, current_user.id, ids))
+                outcome = act(current_user.account_id, current_user.id, ids, **options)
+                _flash_outcome(action, outcome)
                 return redirect(back)
             except QuotaExceeded:
                 status = 429  # the page below says how many are left today, and when more
+            except SeatsExceeded:
+                status = 409  # the page below says how many licenses are free, and the ways out
         chosen = plan(current_user.account_id, ids)
     except NotFound:
         abort(404)
@@ -332,6 +336,17 @@ def _flash_outcome(action: str, outcome: ActionOutcome) -> None:
                 done,
             ),
             "success",
+        )
+    if outcome.made_basic:
+        flash(
+            ngettext(
+                "%(num)d of them was invited as a Basic user. You can assign a license on the "
+                "Users page once one is free.",
+                "%(num)d of them were invited as Basic users. You can assign licenses on the "
+                "Users page once some are free.",
+                len(outcome.made_basic),
+            ),
+            "info",
         )
     for refusal in outcome.refused[:REFUSALS_SHOWN]:
         flash(refusal_message(refusal), "warning")

@@ -55,7 +55,7 @@ def index():
     )
 
 
-@bp.route("/<int:user_id>/license", methods=["POST"])
+@bp.route("/<id:user_id>/license", methods=["POST"])
 @manager_required
 def give_license(user_id: int):
     form = LicenseForm()
@@ -70,7 +70,7 @@ def give_license(user_id: int):
     return redirect(users_url(form.back.data))
 
 
-@bp.route("/<int:user_id>/license/remove", methods=["GET", "POST"])
+@bp.route("/<id:user_id>/license/remove", methods=["GET", "POST"])
 @manager_required
 @keeps_input_on_csrf_error
 def take_back_license(user_id: int):

@@ -1,0 +1,114 @@
+"""Accepting re-checks the seat: Licensed members never exceed the licenses bought.
+
+A pending Licensed invitation holds a seat, but licenses can be bought fewer meanwhile (or
+given out in a race): when none is free at the moment of joining, the person joins as
+Basic, and both sides are told.
+"""
+
+from sqlalchemy import select, update
+
+from tests.accept.factory import count, invite, user
+from tests.helpers import h1_of, submit, text_of
+from wizard.accept import acceptance
+from wizard.accept.acceptance import Outcome
+from wizard.delivery.mailer import render_email
+from wizard.extensions import db
+from wizard.models import Account, AuditEvent, OutboxEmail, User, UserType
+
+NO_LICENSE = (
+    "No license was free when you joined, so you joined as a Basic user. "
+    "Ask Olivia Owner to assign you one."
+)
+
+
+def licenses_bought(app, seats: int) -> None:
+    with app.app_context():
+        db.session.execute(
+            update(Account).where(Account.name == "Acme Corp").values(license_seats=seats)
+        )
+        db.session.commit()
+
+
+def licensed_in_acme() -> int:
+    return count(
+        User,
+        User.account_id == user("owner@acme.example").account_id,
+        User.user_type == UserType.LICENSED,
+    )
+
+
+def test_with_every_license_in_use_a_licensed_invitee_joins_as_basic_and_both_sides_are_told(
+    app, client, auth
+):
+    token = invite(app, "ana.pro@acme.example", user_type=UserType.LICENSED)
+    licenses_bought(app, 2)  # the owner's and the admin's
+    auth.sign_in("ana.pro@acme.example")
+    done = submit(
+        client,
+        f"/invitation/{token}/refund",
+        {"method": "refund", "receipt_email": "ana.pro@acme.example"},
+        follow_redirects=True,
+    )
+    assert h1_of(done) == "You are in Acme Corp"
+    text = text_of(done)
+    assert NO_LICENSE in text
+    assert "User type Basic" in text
+    with app.app_context():
+        assert user("ana.pro@acme.example").user_type == UserType.BASIC
+        assert licensed_in_acme() == 2
+        receipt = db.session.execute(
+            select(OutboxEmail).where(OutboxEmail.kind == "receipt")
+        ).scalar_one()
+        mail = render_email("receipt", locale="en", context=receipt.context)
+        assert NO_LICENSE in mail.text and NO_LICENSE in mail.html
+        told = db.session.execute(
+            select(OutboxEmail).where(OutboxEmail.kind == "joined_without_license")
+        ).scalar_one()
+        assert told.to_address == "owner@acme.example"
+        inviter_mail = render_email(told.kind, locale=told.locale, context=told.context)
+        assert "All 2 licenses were in use at that moment" in inviter_mail.text
+        assert "joined Acme Corp as a Basic user" in inviter_mail.subject
+        event = db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "accepted")
+        ).scalar_one()
+        assert event.details["user_type"] == "basic" and event.details["no_free_license"]
+
+
+def test_the_audit_log_says_that_no_license_was_free(app, client, auth):
+    token = invite(app, "dora@acme.example", user_type=UserType.LICENSED)
+    licenses_bought(app, 2)
+    auth.sign_in("dora@acme.example")
+    submit(client, f"/invitation/{token}/accept", {}, page=f"/invitation/{token}")
+    auth.sign_out()
+    auth.sign_in("owner@acme.example")
+    log = text_of(client.get("/users/audit-log/"))
+    assert "No license was free when they joined, so they joined as a Basic user." in log
+
+
+def test_a_new_account_made_when_no_license_is_free_is_basic_and_the_inviter_is_told(app):
+    token = invite(app, "gus@acme.example", user_type=UserType.LICENSED)
+    licenses_bought(app, 2)
+    with app.app_context():
+        result = acceptance.accept_with_new_account(
+            token, name="Gus", password="a long passphrase", locale="en"
+        )
+        assert result.outcome == Outcome.DONE and result.joined_as_basic
+        assert user("gus@acme.example").user_type == UserType.BASIC
+        assert count(OutboxEmail, OutboxEmail.kind == "joined_without_license") == 1
+
+
+def test_with_a_license_free_the_invitee_joins_licensed_and_nobody_is_warned(app, client, auth):
+    token = invite(app, "dora@acme.example", user_type=UserType.LICENSED)
+    licenses_bought(app, 3)
+    auth.sign_in("dora@acme.example")
+    done = submit(
+        client,
+        f"/invitation/{token}/accept",
+        {},
+        page=f"/invitation/{token}",
+        follow_redirects=True,
+    )
+    assert NO_LICENSE not in text_of(done) and "User type Licensed" in text_of(done)
+    with app.app_context():
+        assert user("dora@acme.example").user_type == UserType.LICENSED
+        assert count(OutboxEmail, OutboxEmail.kind == "joined_without_license") == 0

@@ -1,0 +1,47 @@
+"""Which user type a person joins with, and telling the inviter when no license was free.
+
+Licensed members never exceed purchased seats. A pending Licensed invitation holds a seat
+until it expires, but seats can be bought fewer meanwhile, so acceptance checks again under
+the account's row lock: when every license is taken by a member, the person joins as Basic,
+and both sides are told (the accepted page and the receipt, and an email to the inviter).
+"""
+
+from __future__ import annotations
+
+from ..delivery.outbox import queue_email
+from ..manage.seats import licensed_members
+from ..models import Account, Invitation, User, UserType
+from .link import person_locale
+
+
+def user_type_on_joining(invitation: Invitation, account: Account) -> UserType:
+    """The user type offered, unless it is Licensed and no license is free: then Basic.
+
+    Call it holding the account's lock (manage.seats.locked_account)."""
+    offered = UserType(invitation.user_type)
+    if offered == UserType.LICENSED and licensed_members(account.id) >= account.license_seats:
+        return UserType.BASIC
+    return offered
+
+
+def missed_license(invitation: Invitation, user_type: UserType) -> bool:
+    return UserType(invitation.user_type) == UserType.LICENSED and user_type == UserType.BASIC
+
+
+def tell_inviter_no_license_was_free(invitation: Invitation, account: Account, who: User) -> None:
+    """Queue the email that says the person joined as Basic, and how to give them a license."""
+    inviter = invitation.invited_by
+    queue_email(
+        "joined_without_license",
+        inviter.email,
+        account_id=invitation.account_id,
+        locale=person_locale(inviter),
+        invitation_id=invitation.id,
+        context={
+            "inviter_name": inviter.display_name,
+            "invitee_email": invitation.email,
+            "invitee_name": who.name or invitation.name,
+            "business": account.name,
+            "seats": account.license_seats,
+        },
+    )
