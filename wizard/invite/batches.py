@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accept import tokens
+from ..common.audit import check_action
 from ..common.bulk import among, insert_rows
 from ..extensions import db
 from ..manage.seats import seat_count
@@ -83,7 +84,7 @@ def audit_rows(action: str, account_id: int, actor_id: int, now, people, details
         {
             "account_id": account_id,
             "actor_id": actor_id,
-            "action": action,
+            "action": check_action(action),
             "subject_email": person.email,
             "invitation_id": ids[i] if ids else None,
             "details": details(person),
