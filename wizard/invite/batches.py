@@ -70,11 +70,14 @@ def lock_draft(draft_id: int, account_id: int) -> WizardDraft:
 
 
 def locales_of(emails: list[str], default: str) -> dict[str, str]:
-    """Each address's language: their own if they have an account, else the business's."""
+    """Each address's language: the one their account keeps (the person's own choice, else
+    their account's), else `default` (the business's)."""
     known = db.session.execute(
-        select(User.email, User.locale).where(among(User.email, emails))
+        select(User.email, User.locale, Account.default_locale)
+        .join(Account, Account.id == User.account_id)
+        .where(among(User.email, emails))
     ).all()
-    chosen = {email: locale for email, locale in known if locale}
+    chosen = {email: own or account for email, own, account in known if own or account}
     return {email: chosen.get(email, default) for email in emails}
 
 

@@ -2,15 +2,15 @@
 
 from flask import Response, current_app, flash, redirect, render_template, request
 from flask import url_for as flask_url_for
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from ...common.access import keeps_input_on_csrf_error, manager_required
 from ...manage.seats import seat_count
 from ...models import WizardDraft
 from ...models.types import utcnow
-from .. import contact, drafts
+from .. import batches, contact, drafts
 from ..forms import (
     HeadsUpForm,
     LicensesForm,
@@ -24,7 +24,7 @@ from ..licenses import confirm_licenses, license_review, make_extra_people_basic
 from ..people import entry_from_dict, people_input, save_people
 from ..quota import QuotaExceeded, invitation_quota
 from .navigation import bp, next_url, render_step, requested_page, step_url, wizard_step
-from .sending import invitation_preview
+from .sending import invitation_subject
 
 # --- start ---------------------------------------------------------------------------------
 
@@ -104,18 +104,34 @@ def people(draft: WizardDraft):
 # --- step 2: tell them first --------------------------------------------------------------
 
 
-def _default_message() -> dict[str, str]:
-    # The heads-up says what to look out for: the invitation's own subject line.
-    nobody = drafts.Person(email="", name="", user_type="basic", source="text", line=0)
-    return contact.default_heads_up(
-        current_user.account.name,
-        current_user.display_name,
-        current_app.config["INVITATION_VALID_DAYS"],
-        invitation_preview(nobody).subject,
-        # The public guide's part for invitees, from BASE_URL like every link in an email.
-        current_app.config["BASE_URL"].rstrip("/")
-        + flask_url_for("guide.page")
-        + "#how-invitees-accept",
+def _default_message(locale: str | None = None) -> dict[str, str]:
+    """The pre-filled heads-up in `locale` (default: the page's language). It says what to
+    look out for: the invitation's own subject line, as that reader will see it."""
+    locale = locale or str(get_locale())
+    with force_locale(locale):
+        return contact.default_heads_up(
+            current_user.account.name,
+            current_user.display_name,
+            current_app.config["INVITATION_VALID_DAYS"],
+            invitation_subject(locale),
+            # The public guide's part for invitees, from BASE_URL like every link in an email.
+            current_app.config["BASE_URL"].rstrip("/")
+            + flask_url_for("guide.page")
+            + "#how-invitees-accept",
+        )
+
+
+def _messages(people, message, shown_default):
+    """(person, subject, body) as each person reads it (see contact.messages_for)."""
+    account = current_user.account
+    return contact.messages_for(
+        people,
+        subject=message["subject"],
+        body=message["body"],
+        business=account.name,
+        locales=batches.locales_of([p.email for p in people], account.default_locale),
+        default_in=_default_message,
+        shown_default=shown_default,
     )
 
 
@@ -136,7 +152,8 @@ def _contacted_message(action: str, count: int) -> str:
 @keeps_input_on_csrf_error
 @wizard_step("heads_up")
 def heads_up(draft: WizardDraft):
-    message = contact.heads_up_message(draft.data, _default_message())
+    shown_default = _default_message()
+    message = contact.heads_up_message(draft.data, shown_default)
     form = HeadsUpForm(data=message if request.method == "GET" else None)
     over_quota = None
     if form.validate_on_submit():
@@ -148,6 +165,8 @@ def heads_up(draft: WizardDraft):
                 sender=current_user._get_current_object(),
                 subject=form.subject.data or "",
                 body=form.body.data or "",
+                default_in=_default_message,
+                shown_default=shown_default,
             )
         except QuotaExceeded as refused:  # said on the page below, the message kept as typed
             over_quota = refused.quota
@@ -160,8 +179,9 @@ def heads_up(draft: WizardDraft):
             return redirect(next_url(draft))
     people = drafts.people_of(draft.data)
     waiting = [p for p in people if not p.contacted_at]
-    first = (waiting or people)[0]
-    business = current_user.account.name
+    (first, example_subject, example_body) = _messages(
+        [(waiting or people)[0]], message, shown_default
+    )[0]
     page = render_step(
         draft,
         "heads_up",
@@ -169,13 +189,10 @@ def heads_up(draft: WizardDraft):
         people=people,
         waiting=waiting,
         heads_up=drafts.answers(draft.data, "heads_up"),
+        unchanged=contact.is_unchanged(message["subject"], message["body"], shown_default),
         example=first,
-        example_subject=contact.personalise(
-            message["subject"], name=first.name, email=first.email, business=business
-        ),
-        example_body=contact.personalise(
-            message["body"], name=first.name, email=first.email, business=business
-        ),
+        example_subject=example_subject,
+        example_body=example_body,
         quota=over_quota or invitation_quota(current_user.account_id, utcnow()),
     )
     return (page, 429) if over_quota else page
@@ -185,23 +202,12 @@ def heads_up(draft: WizardDraft):
 @manager_required
 @wizard_step("heads_up")
 def heads_up_download(draft: WizardDraft):
-    message = contact.heads_up_message(draft.data, _default_message())
+    shown_default = _default_message()
+    message = contact.heads_up_message(draft.data, shown_default)
     people = drafts.people_of(draft.data)
-    business = current_user.account.name
     text = render_template(
         "invite/heads_up_messages.txt",
-        messages=(
-            (
-                person,
-                contact.personalise(
-                    message["subject"], name=person.name, email=person.email, business=business
-                ),
-                contact.personalise(
-                    message["body"], name=person.name, email=person.email, business=business
-                ),
-            )
-            for person in people
-        ),
+        messages=_messages(people, message, shown_default),
         count=len(people),
     )
     return Response(
