@@ -46,7 +46,7 @@ def default_heads_up(
             "to keep first.\n\n"
         )
         + (
-            _("How joining works, step by step: %(url)s", url=guide_url) + "\n\n"
+            _("What joining means for you, in a short guide: %(url)s", url=guide_url) + "\n\n"
             if guide_url
             else ""
         )

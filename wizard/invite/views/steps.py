@@ -114,10 +114,8 @@ def _default_message(locale: str | None = None) -> dict[str, str]:
             current_user.display_name,
             current_app.config["INVITATION_VALID_DAYS"],
             invitation_subject(locale),
-            # The public guide's part for invitees, from BASE_URL like every link in an email.
-            current_app.config["BASE_URL"].rstrip("/")
-            + flask_url_for("guide.page")
-            + "#how-invitees-accept",
+            # The public guide for invitees, from BASE_URL like every link in an email.
+            current_app.config["BASE_URL"].rstrip("/") + flask_url_for("guide.invitees"),
         )
 
 
