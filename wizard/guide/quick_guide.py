@@ -24,6 +24,7 @@ from flask import Flask, current_app, url_for
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 
+from ..invite.drafts import STEPS
 from ..manage.seats import seat_count
 from ..models import Account
 from ..models.types import utcnow
@@ -86,6 +87,12 @@ def personalisation_for(
 GUIDE_KEY_OF_STEP = {"people": "who", "heads_up": "contact", "licenses": "impact", "check": "check"}
 
 
+def step_numbers() -> dict[str, int]:
+    """The guide's key of each step the wizard declares, with its number there ("Step 1 of
+    4"): derived from the declared steps, so the guide can never count differently."""
+    return {GUIDE_KEY_OF_STEP[step.name]: n for n, step in enumerate(STEPS, start=1)}
+
+
 def guide_steps() -> list[tuple[str, str, str]]:
     """(key, name, what happens) of each step, as the guide tells it. The wizard's help area
     shows the same words, so the guide and the wizard never disagree."""
@@ -111,6 +118,7 @@ def guide_context(personalisation: Personalisation | None, *, medium: str) -> di
     return {
         "medium": medium,
         "guide_steps": guide_steps,
+        "step_numbers": step_numbers(),
         "me": personalisation,
         "links": links,
         "valid_days": config["INVITATION_VALID_DAYS"],
