@@ -226,6 +226,7 @@ def _create_invitations(batch, people: list[Person], *, account, inviter, now, e
                 "token_nonce": token_holder.token_nonce,
                 "token_hash": token_holder.token_hash,
                 "created_at": now,
+                "sent_at": now,  # queued now; as a resend records it
                 "expires_at": expires_at,
                 "contacted_at": parse_time(person.contacted_at),
             }

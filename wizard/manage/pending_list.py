@@ -277,7 +277,8 @@ def export_rows(
             Invitation.expires_at,
             Invitation.user_type,
             Invitation.created_at,
-            Invitation.sent_at,
+            # When its newest email was delivered, as the page shows it ("Sent Dec 5").
+            latest_email(OutboxEmail.sent_at),
             Invitation.contacted_at,
             Invitation.responded_at,
             User.name,
