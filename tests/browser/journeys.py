@@ -164,8 +164,8 @@ def invitation_link(server, address: str) -> str:
 
 
 def status_on_pending_tab(tab, address: str) -> str:
-    tab.goto("/users/pending/")
-    check_page(tab, "Invitations")
+    tab.goto("/users/pending/?status=all")  # by default it lists who has not accepted yet
+    check_page(tab, "Pending")
     return tab.locator("main tr", has_text=address).inner_text()
 
 

@@ -64,7 +64,7 @@ def invite_two_people_by_keyboard(tab):
     check_page(tab)
     press_until(tab, has_text("Go to the Pending tab"))
     press_and_load(tab, "Enter")
-    check_page(tab, "Invitations")
+    check_page(tab, "Pending")
     assert "ben.pro@acme.example" in tab.locator("main").inner_text()
 
     # Back up through the page to the header's Sign out button, and press it with Space.
