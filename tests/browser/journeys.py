@@ -54,7 +54,11 @@ def who(tab, pasted: str = PASTED, uploaded: bytes | None = UPLOADED) -> None:
     assert tab.title().startswith("Error: ")
     assert "Enter at least one email address" in tab.locator(".error-summary").inner_text()
 
+    assert "Choose Basic or Licensed for the people you add" in tab.locator(
+        ".error-summary"
+    ).inner_text()  # nothing is chosen for the owner
     tab.get_by_label("Email addresses").fill(pasted)
+    tab.get_by_role("radio", name="Basic", exact=True).check()
     if uploaded:
         tab.get_by_label("Or upload a CSV file").set_input_files(csv_file("people.csv", uploaded))
     click(tab, "Continue")

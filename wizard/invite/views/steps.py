@@ -62,6 +62,9 @@ def people(draft: WizardDraft):
         if request.method == "GET" and stored
         else None
     )
+    # The problems on the page are those of the list in the box: after a POST that checked
+    # nothing (an empty box, too many people, no user type), an earlier list's are not shown.
+    checked = request.method == "GET"
     if form.validate_on_submit():
         outcome = save_people(
             draft,
@@ -81,16 +84,11 @@ def people(draft: WizardDraft):
                     outcome.error, count=outcome.count, limit=current_app.config["MAX_BATCH_SIZE"]
                 )
             )
+        checked = not outcome.error
         stored = people_input(draft.data)
-    problems = [entry_from_dict(d) for d in stored.get("problems", [])]
+    problems = [entry_from_dict(d) for d in stored.get("problems", [])] if checked else []
     if problems and not form.addresses.errors and not drafts.completed_steps(draft.data)["people"]:
-        form.addresses.errors = [
-            ngettext(
-                "%(num)d entry has a problem. Fix it in the list, or continue without it.",
-                "%(num)d entries have problems. Fix them in the list, or continue without them.",
-                len(problems),
-            )
-        ]
+        form.addresses.errors = [_problems_message(len(problems), stored.get("ready") or 0)]
     return render_step(
         draft,
         "people",
@@ -98,6 +96,17 @@ def people(draft: WizardDraft):
         problems=problems,
         stored=stored,
         people_count=len(drafts.user_types(draft.data)),
+    )
+
+
+def _problems_message(count: int, ready: int) -> str:
+    """The error above the box: with nobody ready, leaving the problems out is no way on."""
+    if not ready:
+        return _("None of the entries can be invited yet: fix them or add others.")
+    return ngettext(
+        "%(num)d entry has a problem. Fix it in the list, or continue without it.",
+        "%(num)d entries have problems. Fix them in the list, or continue without them.",
+        count,
     )
 
 
