@@ -76,6 +76,10 @@ def heads_up(tab, people: int) -> None:
     click(tab, "Skip telling them first")
     check_page(tab, "Tell them before the invitation arrives")
     assert "Tick the box" in tab.locator(".error-summary").inner_text()
+    click(tab, f"Check and send to {people} people")
+    # Who gets what, before anything goes; sending happens only here.
+    check_page(tab, "Check the message before it goes", screenshot="05b-wizard-heads-up-check")
+    assert f"Who gets it: {people} people" in tab.locator("main").inner_text()
     click(tab, f"Send the message to {people} people")
 
 

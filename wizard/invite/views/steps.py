@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...common.access import keeps_input_on_csrf_error, manager_required
+from ...common.forms import EmptyForm
 from ...manage.seats import seat_count
 from ...models import WizardDraft
 from ...models.types import utcnow
@@ -113,6 +114,10 @@ def _problems_message(count: int, ready: int) -> str:
 # --- step 2: tell them first --------------------------------------------------------------
 
 
+# The check page lists this many recipients by name; the rest as a count.
+HEADS_UP_RECIPIENTS_SHOWN = 50
+
+
 def _default_message(locale: str | None = None) -> dict[str, str]:
     """The pre-filled heads-up in `locale` (default: the page's language). It says what to
     look out for: the invitation's own subject line, as that reader will see it."""
@@ -167,7 +172,8 @@ def heads_up(draft: WizardDraft):
         try:
             count = contact.answer_heads_up(
                 draft,
-                action=form.action,
+                # "send" keeps the message and shows the check page: sending is done there.
+                action="save" if form.action == "send" else form.action,
                 account=current_user.account,
                 sender=current_user._get_current_object(),
                 subject=form.subject.data or "",
@@ -181,6 +187,8 @@ def heads_up(draft: WizardDraft):
             if form.action == "save":
                 flash(_("Your message is saved."), "success")
                 return redirect(step_url(draft, "heads_up") + "#send-it-yourself")
+            if form.action == "send":  # saved: first a look at what goes to whom
+                return redirect(flask_url_for("wizard.heads_up_check", draft_id=draft.id))
             if count:  # 0 after a double click: the first click did the work and said so
                 flash(_contacted_message(form.action, count), "success")
             return redirect(next_url(draft))
@@ -200,6 +208,55 @@ def heads_up(draft: WizardDraft):
         example=first,
         example_subject=example_subject,
         example_body=example_body,
+        quota=over_quota or invitation_quota(current_user.account_id, utcnow()),
+    )
+    return (page, 429) if over_quota else page
+
+
+@bp.route("/<int:draft_id>/heads-up/check", methods=["GET", "POST"])
+@manager_required
+@wizard_step("heads_up")
+def heads_up_check(draft: WizardDraft):
+    """Who gets what, before the heads-up goes: the first person's message, everyone it goes
+    to, and Send or Change. Sending happens only from here."""
+    shown_default = _default_message()
+    message = contact.heads_up_message(draft.data, shown_default)
+    waiting = [p for p in drafts.people_of(draft.data) if not p.contacted_at]
+    if not waiting:
+        return redirect(next_url(draft))
+    form = EmptyForm()
+    over_quota = None
+    if form.validate_on_submit():
+        try:
+            count = contact.answer_heads_up(
+                draft,
+                action="send",
+                account=current_user.account,
+                sender=current_user._get_current_object(),
+                subject=message["subject"],
+                body=message["body"],
+                default_in=_default_message,
+                shown_default=shown_default,
+            )
+        except QuotaExceeded as refused:
+            over_quota = refused.quota
+        else:
+            if count:  # 0 after a double click: the first click did the work and said so
+                flash(_contacted_message("send", count), "success")
+            return redirect(next_url(draft))
+    (first, example_subject, example_body) = _messages(waiting[:1], message, shown_default)[0]
+    page = render_step(
+        draft,
+        "heads_up",
+        template="invite/heads_up_check.html",
+        back_url=step_url(draft, "heads_up"),
+        form=form,
+        waiting=waiting,
+        shown=waiting[:HEADS_UP_RECIPIENTS_SHOWN],
+        example=first,
+        example_subject=example_subject,
+        example_body=example_body,
+        unchanged=contact.is_unchanged(message["subject"], message["body"], shown_default),
         quota=over_quota or invitation_quota(current_user.account_id, utcnow()),
     )
     return (page, 429) if over_quota else page
