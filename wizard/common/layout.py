@@ -6,7 +6,7 @@ from flask import Flask, current_app, request
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -26,12 +26,12 @@ def page_title(text: str) -> Markup:
     """A page's <title>: words only. Screen readers read a title out, markup and all, so a
     title block that swallowed part of the page is an error in tests and in debug mode, and
     elsewhere is stripped down to its text."""
-    text = Markup(text)  # the block's output, escaped already
+    text = escape(text)  # the block's output is escaped already (Markup): kept as it is
     if "<" not in text:
         return text
     if current_app.testing or current_app.debug:
         raise ValueError(f"Markup in a page title: {text[:80]!r}")
-    return Markup.escape(text.striptags())
+    return escape(text.striptags())
 
 
 def nav_items() -> list[tuple[str, str, str]]:
