@@ -67,6 +67,7 @@ def _attack_plan(app):
         "wizard.people": (owner, f"{base}/people", {
             "addresses": "other.person@acme.example", "default_type": "basic", "check": "1"}),
         "wizard.heads_up": (owner, f"{base}/heads-up", {"skip": "1", "confirm_skip": "y"}),
+        "wizard.heads_up_check": (owner, f"{base}/heads-up/check", {}),
         "wizard.licenses": (owner, f"{base}/licenses", {"confirm": "1"}),
         "wizard.make_basic": (owner, f"{base}/licenses/make-basic", {}),
         "wizard.change_user_type": (owner, f"{base}/licenses/user-type", {
