@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from flask import render_template_string
 
 from tests.helpers import h1_of, submit, text_of, title_of
 
@@ -135,3 +136,41 @@ def test_a_language_chosen_before_signing_in_is_kept_after_it(auth, client):
     submit(client, "/language", {"lang": "de", "next": "/sign-in"}, page="/sign-in")
     auth.sign_in()
     assert '<html lang="de">' in client.get("/users/").get_data(as_text=True)
+
+
+def pages_without_arguments(app) -> list[str]:
+    """Every GET page of the app whose address needs no value filled in (not files)."""
+    return sorted(
+        {
+            rule.rule
+            for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods
+            and not rule.arguments
+            and not rule.rule.endswith((".csv", ".pdf", ".txt", ".ico", ".svg"))
+            and rule.endpoint != "static"
+        }
+    )
+
+
+@pytest.mark.parametrize("email", [None, "owner@acme.example", "ana.pro@acme.example"])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_no_page_title_contains_markup(app, auth, client, email, language):
+    if email:
+        auth.sign_in(email)
+    submit(client, "/language", {"lang": language}, page="/account/" if email else "/sign-in")
+    paths = pages_without_arguments(app)
+    assert "/account/" in paths
+    for path in paths:
+        page = client.get(path)
+        if page.status_code != 200 or page.mimetype != "text/html":
+            continue
+        title = re.search(r"<title>(.*?)</title>", page.get_data(as_text=True), flags=re.S)
+        assert title and "<" not in title.group(1), f"{path}: {title and title.group(1)!r}"
+
+
+def test_a_title_block_holding_markup_is_an_error_not_a_title(app):
+    with app.test_request_context():
+        with pytest.raises(ValueError, match="Markup in a page title"):
+            render_template_string(
+                '{% extends "base.html" %}{% block title %}Mine<h2>x</h2>{% endblock %}'
+            )

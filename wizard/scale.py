@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, text
 
 from .accept import tokens
 from .accounts.passwords import hash_password
+from .common.audit import BY_INVITEE
 from .demo import DEMO_PASSWORD
 from .extensions import db
 from .models import (
@@ -244,14 +245,16 @@ def seed_scale(
                 "details": {},
                 "created_at": created,
             }
-            if status != InvitationStatus.PENDING:
+            # The app writes no event when a link expires; the invitee answers, signed out.
+            if status not in (InvitationStatus.PENDING, InvitationStatus.EXPIRED):
+                revoked = status == InvitationStatus.REVOKED
                 yield {
                     "account_id": account.id,
-                    "actor_id": owner_id if status == InvitationStatus.REVOKED else None,
+                    "actor_id": owner_id if revoked else None,
                     "action": status.value,
                     "subject_email": email,
                     "invitation_id": invitation_id,
-                    "details": {},
+                    "details": {} if revoked else {"by": BY_INVITEE},
                     "created_at": created + timedelta(days=3),
                 }
 

@@ -110,7 +110,7 @@ def test_no_choice_or_a_made_up_one_is_explained_and_the_address_kept(
         assert 'value="receipts@home.example"' in response.get_data(as_text=True)
     response = choose(client, ana_link, method="credit", receipt_email="not an address")
     assert "Enter an email address in the right format, like name@example.com" in text_of(response)
-    assert re.search(r'<input checked[^>]*value="credit"', response.get_data(as_text=True))
+    assert re.search(r'<input[^>]* checked[^>]*value="credit"', response.get_data(as_text=True))
     with app.app_context():
         assert invitation_for(ana_link).status == InvitationStatus.PENDING
         assert count(RefundRecord) == 0
@@ -228,7 +228,7 @@ def test_a_stale_form_keeps_what_was_chosen_and_accepts_nothing(app, client, aut
     assert "This form had expired, so nothing was saved" in text_of(response)
     html = response.get_data(as_text=True)
     assert 'value="kept@home.example"' in html
-    assert re.search(r'<input checked[^>]*value="credit"', html)
+    assert re.search(r'<input[^>]* checked[^>]*value="credit"', html)
     with app.app_context():
         assert invitation_for(ana_link).status == InvitationStatus.PENDING
 

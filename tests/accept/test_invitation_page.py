@@ -52,7 +52,8 @@ def test_a_basic_invitation_shows_the_pro_features_that_are_lost(app, client):
     assert "Acme Corp can give you a license later" in text
 
 
-def test_a_licensed_invitation_says_the_pro_features_stay(client, ana_link):
+def test_a_licensed_invitation_says_the_pro_features_stay(client, auth, ana_link):
+    auth.sign_in("ana.pro@acme.example")
     text = text_of(client.get(f"/invitation/{ana_link}"))
     assert "you keep the Pro features" in text
     assert "what you lose" not in text

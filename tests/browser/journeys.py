@@ -54,7 +54,11 @@ def who(tab, pasted: str = PASTED, uploaded: bytes | None = UPLOADED) -> None:
     assert tab.title().startswith("Error: ")
     assert "Enter at least one email address" in tab.locator(".error-summary").inner_text()
 
+    assert "Choose Basic or Licensed for the people you add" in tab.locator(
+        ".error-summary"
+    ).inner_text()  # nothing is chosen for the owner
     tab.get_by_label("Email addresses").fill(pasted)
+    tab.get_by_role("radio", name="Basic", exact=True).check()
     if uploaded:
         tab.get_by_label("Or upload a CSV file").set_input_files(csv_file("people.csv", uploaded))
     click(tab, "Continue")
@@ -72,6 +76,10 @@ def heads_up(tab, people: int) -> None:
     click(tab, "Skip telling them first")
     check_page(tab, "Tell them before the invitation arrives")
     assert "Tick the box" in tab.locator(".error-summary").inner_text()
+    click(tab, f"Check and send to {people} people")
+    # Who gets what, before anything goes; sending happens only here.
+    check_page(tab, "Check the message before it goes", screenshot="05b-wizard-heads-up-check")
+    assert f"Who gets it: {people} people" in tab.locator("main").inner_text()
     click(tab, f"Send the message to {people} people")
 
 
@@ -164,8 +172,8 @@ def invitation_link(server, address: str) -> str:
 
 
 def status_on_pending_tab(tab, address: str) -> str:
-    tab.goto("/users/pending/")
-    check_page(tab, "Invitations")
+    tab.goto("/users/pending/?status=all")  # by default it lists who has not accepted yet
+    check_page(tab, "Pending")
     return tab.locator("main tr", has_text=address).inner_text()
 
 

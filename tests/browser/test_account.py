@@ -77,6 +77,7 @@ def test_a_batch_over_the_daily_quota_is_explained_on_the_check_page(tab, server
         tab.get_by_label("Email addresses").fill(
             "ana.pro@acme.example\nben.pro@acme.example\ngus@acme.example"
         )
+        tab.get_by_role("radio", name="Basic", exact=True).check()
         tab.locator("#continue").click()
         tab.get_by_label("I understand that people will get the invitation").check()
         tab.locator("#skip").click()

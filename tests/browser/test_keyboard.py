@@ -44,6 +44,9 @@ def invite_two_people_by_keyboard(tab):
     check_page(tab, "Who do you want to invite?")
     press_until(tab, is_field("addresses"))
     tab.keyboard.type("ana.pro@acme.example\nben.pro@acme.example")
+    press_until(tab, is_field("default_type-0"))  # nothing is chosen in advance
+    tab.keyboard.press("Space")
+    assert tab.locator("#default_type-0").is_checked()
     press_until(tab, has_text("Continue"))
     press_and_load(tab, "Enter")
 
@@ -64,7 +67,7 @@ def invite_two_people_by_keyboard(tab):
     check_page(tab)
     press_until(tab, has_text("Go to the Pending tab"))
     press_and_load(tab, "Enter")
-    check_page(tab, "Invitations")
+    check_page(tab, "Pending")
     assert "ben.pro@acme.example" in tab.locator("main").inner_text()
 
     # Back up through the page to the header's Sign out button, and press it with Space.

@@ -49,6 +49,6 @@ def test_a_thousand_people_from_a_csv_file_go_through_every_step(tab, server):
     arrived = {m["To"] for m in server.inbox.messages if "/invitation/" in body(m)}
     assert 0 < len(arrived) == report.sent <= SAMPLE
     tab.goto("/users/pending/")
-    check_page(tab, "Invitations")
+    check_page(tab, "Pending")
     assert "1,000" in tab.locator(".status-counts").inner_text()
     assert f"{report.sent} of 1,000 sent" in text_of(tab)

@@ -24,7 +24,7 @@ def test_resending_replaces_the_emailed_link_and_revoking_withdraws_it(tab, seco
     owner.locator("main").get_by_role("link", name="Resend invitation").click()
     check_page(owner, "Resend 1 invitation?", screenshot="41-pending-confirm-resend")
     click(owner, "Resend 1 invitation")
-    check_page(owner, "Invitations")
+    check_page(owner, "Pending")
 
     server.inbox.messages.clear()
     new_link = invitation_link(server, ANA)
@@ -38,7 +38,9 @@ def test_resending_replaces_the_emailed_link_and_revoking_withdraws_it(tab, seco
     row_link(owner, BEN, "Revoke").click()
     check_page(owner, "Revoke 1 invitation?", screenshot="42-pending-confirm-revoke")
     click(owner, "Revoke 1 invitation")
-    check_page(owner, "Invitations")
+    check_page(owner, "Pending")
+    assert owner.locator("main tr", has_text=BEN).count() == 0  # no longer waiting
+    owner.goto("/users/pending/?status=revoked")
     assert "Revoked" in owner.locator("main tr", has_text=BEN).inner_text()
     tab.goto(ben_link)
     check_page(tab, "This invitation was withdrawn", screenshot="25-invitee-revoked")

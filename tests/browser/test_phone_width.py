@@ -37,6 +37,7 @@ def test_the_owners_pages_fit_a_phone(phone, server):
         "Ana Pro <ana.pro@acme.example>\nben.pro@acme.example\ngus@acme.example\n"
         "chen.pro@partner.example\nnot-an-address"
     )
+    phone.get_by_role("radio", name="Basic", exact=True).check()
     phone.locator("#continue").click()
     base = phone.url.rsplit("/", 1)[0]
     wide = _too_wide(phone, [f"{base}/people"])  # with the problem table

@@ -32,7 +32,7 @@ def test_the_sent_page_and_the_heads_up_message_point_to_the_guide(auth, client)
     base = start(client)
     add_people(client, base, "ana.pro@acme.example")
     message = client.get(f"{base}/heads-up.txt").get_data(as_text=True)
-    assert "How joining works, step by step: http://invite.test/guide/#how-invitees-accept" in (
+    assert "What joining means for you, in a short guide: http://invite.test/guide/invitees" in (
         message
     )
     sent = to_check(client, "ben.pro@acme.example")

@@ -229,7 +229,15 @@ def test_the_wizard_is_german_from_start_to_sent(app, client, auth):
     assert people.status_code == 302, people.status_code
     read(client, f"{base}/heads-up", problems)
     heads_up = client.get(f"{base}/heads-up.txt").get_data(as_text=True)
-    problems += [f"heads-up download: {s!r}" for s in english_left_in(fold(heads_up))]
+    # The owner's words around the messages, and Ben's message, are German; Ana and Chen
+    # read English, so theirs is English (each message is in its reader's language).
+    frame, *messages = heads_up.split("=" * 70)
+    german = [frame] + [m for m in messages if "ben.pro@acme.example" in m.split("\n", 2)[1]]
+    assert len(german) == 2 and "Guten Tag" in german[1]
+    problems += [f"heads-up download: {s!r}" for s in english_left_in(fold("".join(german)))]
+    to_check = submit(client, f"{base}/heads-up", {
+        "send": "1", "subject": "Hallo {name}", "body": "Eine Einladung kommt."})
+    read(client, to_check.location, problems)  # the check page before the heads-up goes
     skipped = submit(client, f"{base}/heads-up", {"skip": "1", "confirm_skip": "y"})
     assert skipped.status_code == 302, skipped.status_code
     licenses = read(client, f"{base}/licenses", problems)

@@ -25,14 +25,19 @@ def add_people(client, base, text="", default_type="basic", **fields):
     )
 
 
-def heads_up(client, base, action="skip", **fields):
+def heads_up(client, base, action="skip", *, confirm=True, **fields):
+    """Answer step 2. "send" shows the check page first; with `confirm`, press Send there."""
     data = {action: "1", **fields}
     if action == "skip":
         data.setdefault("confirm_skip", "y")
     else:
         data.setdefault("subject", "A heads-up from {business}")
         data.setdefault("body", "Hello {name},\n\nAn invitation to {business} is on its way.")
-    return submit(client, f"{base}/heads-up", data)
+    response = submit(client, f"{base}/heads-up", data)
+    check = f"{base}/heads-up/check"
+    if action == "send" and confirm and response.location == check:
+        return submit(client, check, {}, page=check)
+    return response
 
 
 def confirm_licenses(client, base):

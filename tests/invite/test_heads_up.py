@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from tests.helpers import submit, text_of, title_of
+from tests.helpers import h1_of, submit, text_of, title_of
 from tests.invite.flow import add_people, draft_of, heads_up, start, textarea
 from wizard.extensions import db
 from wizard.models import AuditEvent, OutboxEmail
@@ -38,7 +38,7 @@ def test_the_message_is_prefilled_and_previewed_for_the_first_person(auth, clien
         "Look out for an email with the subject “Olivia Owner invited you to join Acme Corp”."
         in text
     )
-    assert "Send the message to 3 people" in text
+    assert "Check and send to 3 people" in text
     assert "Mark 3 people as contacted" in text
 
 
@@ -79,8 +79,39 @@ def test_sending_it_from_here_queues_one_personal_email_each_and_records_contact
         {"send": "1", "subject": "x", "body": "y"},
         page=f"{base}/licenses",
     )
+    submit(client, f"{base}/heads-up/check", {}, page=f"{base}/licenses")
     assert len(outbox(app)) == 3
     assert "on its way" not in text_of(client.get(f"{base}/licenses"))
+
+
+def test_send_first_shows_who_gets_what_and_sends_only_from_there(app, auth, client):
+    auth.sign_in()
+    base = start(client)
+    add_people(client, base, PEOPLE)
+    to_check = heads_up(client, base, "send", confirm=False, subject="News from {business}",
+                        body="Hello {name}, {business} will invite you.")
+    assert to_check.location == f"{base}/heads-up/check"
+    assert outbox(app) == [] and audit(app, "contacted") == []
+    page = client.get(to_check.location)
+    text = text_of(page)
+    assert h1_of(page) == "Check the message before it goes"
+    assert title_of(page).startswith("Check the message before it goes")
+    assert "The message goes to 3 people, each with their own name in it." in text
+    assert "What Ana Pro will read Subject: News from Acme Corp" in text
+    assert "Hello Ana Pro, Acme Corp will invite you." in text
+    assert "Who gets it: 3 people" in text
+    for person in ("Ana Pro <ana.pro@acme.example>", "ben.pro@acme.example", "gus@acme.example"):
+        assert person in page.get_data(as_text=True).replace("&lt;", "<").replace("&gt;", ">")
+    assert "Send the message to 3 people" in text
+    # Change: back to the message, as it was typed.
+    assert f'href="{base}/heads-up" id="change-message"' in page.get_data(as_text=True)
+    assert "Hello {name}, {business} will invite you." in textarea(client.get(f"{base}/heads-up"),
+                                                                   "body")
+    sent = submit(client, to_check.location, {})
+    assert sent.location == f"{base}/licenses"
+    assert [m.to_address for m in outbox(app)] == [
+        "ana.pro@acme.example", "ben.pro@acme.example", "gus@acme.example"
+    ]
 
 
 def test_sending_it_yourself_offers_a_download_and_marks_people_as_contacted(app, auth, client):

@@ -81,7 +81,7 @@ def test_licensed_people_beyond_the_free_seats_block_until_one_click_makes_them_
     assert "<svg" in page.get_data(as_text=True)  # the picture, and the same in words:
     assert (
         "4 licenses purchased: 2 in use, 0 held by pending invitations, 4 for this batch."
-        " That is 2 more than you have."
+        " 2 of them fit in your free licenses; that is 2 more than you have."
     ) in text_of(page)
     assert "Not enough licenses" in text_of(page)
     assert "We suggest those who lose least: c@acme.example, d@acme.example." in text_of(page)

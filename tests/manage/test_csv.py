@@ -55,7 +55,7 @@ def test_the_pending_export_has_every_matching_invitation_with_its_delivery(app,
     make_invitation(app, "gus@acme.example", expires_in=timedelta(days=-1), user_type="licensed")
     make_invitation(app, "yes@example.com", status="accepted")
     auth.sign_in()
-    response = client.get("/users/pending/export.csv?sort=email")
+    response = client.get("/users/pending/export.csv?sort=email&status=all")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment;" in response.headers["Content-Disposition"]
     assert ".csv" in response.headers["Content-Disposition"]

@@ -26,8 +26,8 @@ def test_owner_sees_each_invitation_with_its_status_delivery_and_who_invited(app
     auth.sign_in()
     page = client.get("/users/pending/")
     text = text_of(page)
-    assert h1_of(page) == "Invitations"
-    assert title_of(page).startswith("Invitations")
+    assert h1_of(page) == "Pending"
+    assert title_of(page).startswith("Pending")
     assert "ana.pro@acme.example Ana Pro Pending" in text
     assert "Not delivered" in text and "550 5.1.1 Mailbox unavailable" in text
     assert "5 attempts" in text
@@ -57,7 +57,36 @@ def test_counts_per_status_count_expiry_by_time(app, auth, client):
     make_invitation(app, "stored@example.com", status="expired", expires_in=timedelta(days=-9))
     auth.sign_in()
     text = text_of(client.get("/users/pending/"))
-    assert "7 All 2 Pending 1 Accepted 1 Declined 2 Expired 1 Revoked" in text
+    assert (
+        "4 Not accepted yet 2 Pending 2 Expired 1 Accepted 1 Declined 1 Revoked 7 All" in text
+    )
+
+
+def test_the_tab_lists_who_has_not_accepted_yet_and_the_others_are_one_filter_away(
+    app, auth, client
+):
+    make_invitation(app, "waiting@example.com")
+    make_invitation(app, "late@example.com", expires_in=timedelta(days=-3))
+    for status in ("accepted", "declined", "revoked"):
+        make_invitation(app, f"{status}@example.com", status=status)
+    auth.sign_in()
+    page = client.get("/users/pending/")
+    assert sorted(rows_of(page)) == ["late@example.com", "waiting@example.com"]
+    assert h1_of(page) == "Pending"  # as the tab is called
+    assert 'aria-current="page">Pending</a>' in page.get_data(as_text=True)
+    assert sorted(rows_of(client.get("/users/pending/?status=all"))) == [
+        "accepted@example.com", "declined@example.com", "late@example.com",
+        "revoked@example.com", "waiting@example.com",
+    ]
+    assert rows_of(client.get("/users/pending/?status=declined")) == ["declined@example.com"]
+
+
+def test_when_nobody_is_waiting_the_page_says_so_and_offers_everyone(app, auth, client):
+    make_invitation(app, "yes@example.com", status="accepted")
+    auth.sign_in()
+    text = text_of(client.get("/users/pending/"))
+    assert "Nobody is waiting: every invitation was accepted, declined or withdrawn." in text
+    assert "Show all invitations" in text
 
 
 def test_status_filter_shows_only_that_effective_status(app, auth, client):

@@ -106,6 +106,7 @@ def _attack_plan(app, dns):
         "wizard.heads_up": (owner, f"{base}/heads-up", {"skip": "1", "confirm_skip": "y"}),
         "wizard.licenses": (gloria, f"{waiting}/licenses", {"confirm": "1"}),
         "wizard.make_basic": (admin_client, f"{over}/licenses/make-basic", {}),
+        "wizard.heads_up_check": (owner, f"{base}/heads-up/check", {}),
         "wizard.change_user_type": (owner, f"{base}/licenses/user-type", {
             "change": "new.person@acme.example licensed"}),
         "wizard.send": (owner, f"{base}/send", {}),

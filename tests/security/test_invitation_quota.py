@@ -139,12 +139,18 @@ def test_heads_up_messages_count_and_one_over_the_quota_is_refused_with_the_mess
     assert "The message would go to 3 people." in text_of(page)
     assert 'id="send"' not in page.get_data(as_text=True)
 
-    # Pressing Send from an older tab: refused with 429, the typed message shown again.
-    refused = submit(client, f"{base}/heads-up", {
+    # Pressing Send from an older tab: the message is kept, and the check page says why it
+    # cannot go today and offers no Send; a Send posted anyway is refused with 429.
+    check = submit(client, f"{base}/heads-up", {
         "send": "1", "subject": "News from {business}", "body": "Hello {name}, my own words."})
+    assert check.location == f"{base}/heads-up/check"
+    page = client.get(check.location)
+    assert "More emails than this account can send today" in text_of(page)
+    assert ", my own words." in text_of(page)
+    assert 'id="send"' not in page.get_data(as_text=True)
+    refused = submit(client, check.location, {}, page=f"{base}/heads-up")
     assert refused.status_code == 429
     assert "More emails than this account can send today" in text_of(refused)
-    assert "Hello {name}, my own words." in refused.get_data(as_text=True)
     assert counts(app) == (0, 0)
     assert not any(p.get("contacted_at") for p in draft_of(app, base).data["people"]["people"])
 

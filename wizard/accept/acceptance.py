@@ -297,6 +297,7 @@ def decline_invitation(
         subject_email=invitation.email,
         invitation_id=invitation.id,
         details={"message": message} if message else {},
+        by_invitee=user_id is None,
     )
     queue_email(
         "invitation_declined",
@@ -341,6 +342,7 @@ def request_resend(token: str, *, now: datetime | None = None) -> Result:
         actor_id=None,
         subject_email=invitation.email,
         invitation_id=invitation.id,
+        by_invitee=True,  # asked from the expired link
     ).created_at = now
     queue_email(
         "resend_requested",

@@ -18,7 +18,16 @@ from sqlalchemy.orm import joinedload
 
 from ..common.forms import normalise_email
 from ..extensions import db
-from ..models import Account, Invitation, InvitationStatus, RefundRecord, Role, Subscription, User
+from ..models import (
+    Account,
+    AuditEvent,
+    Invitation,
+    InvitationStatus,
+    RefundRecord,
+    Role,
+    Subscription,
+    User,
+)
 from ..models.types import utcnow
 from .proration import prorated_refund, remaining_days
 from .tokens import token_hash
@@ -85,10 +94,21 @@ class InvitationPage:
     blockers: tuple[Blocker, ...] = ()
     other_business_owner: User | None = None
     refund: RefundRecord | None = None  # after acceptance, for the person who accepted only
+    new_account: bool = False  # after acceptance: their account was made as they accepted
 
     @property
     def is_paid(self) -> bool:
         return self.quote is not None
+
+    @property
+    def has_pro(self) -> bool | None:
+        """Whether the reader has Pro today: known for the signed-in invitee and for an
+        address with no account (False); None when nobody has signed in to say."""
+        if self.is_invitee:
+            return self.subscription is not None and self.subscription.is_active
+        if self.viewer is None and not self.has_account:
+            return False
+        return None
 
 
 def look_up(token: str, now: datetime | None = None) -> Link:
@@ -160,6 +180,18 @@ def has_account(email: str) -> bool:
     return bool(db.session.scalar(select(exists().where(func.lower(User.email) == wanted))))
 
 
+def reader_plan(email: str) -> str:
+    """What the person at this address has today, for words that depend on it: "pro" (an
+    active paid plan), "free" (an account without one) or "none" (no account yet)."""
+    user = db.session.execute(
+        select(User).where(func.lower(User.email) == normalise_email(email))
+    ).scalar_one_or_none()
+    if user is None:
+        return "none"
+    subscription = individual_subscription(user)
+    return "pro" if subscription is not None and subscription.is_active else "free"
+
+
 def individual_subscription(user: User, *, lock: bool = False) -> Subscription | None:
     """The person's own subscription, if their account is an individual one; `lock` for update."""
     if user.account.is_business:
@@ -168,6 +200,15 @@ def individual_subscription(user: User, *, lock: bool = False) -> Subscription |
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     return db.session.execute(query).scalar_one_or_none()
+
+
+def _joined_with_new_account(invitation: Invitation) -> bool:
+    details = db.session.scalar(
+        select(AuditEvent.details)
+        .where(AuditEvent.invitation_id == invitation.id, AuditEvent.action == "accepted")
+        .limit(1)
+    )
+    return bool((details or {}).get("new_account"))
 
 
 def _owner_of(account_id: int) -> User | None:
@@ -195,7 +236,9 @@ def invitation_page(
             refund = db.session.execute(
                 select(RefundRecord).where(RefundRecord.invitation_id == invitation.id)
             ).scalar_one_or_none()
-        return InvitationPage(link, viewer=viewer, refund=refund)
+        return InvitationPage(
+            link, viewer=viewer, refund=refund, new_account=_joined_with_new_account(invitation)
+        )
     if viewer is None or link.state != LinkState.OK:
         return InvitationPage(link, viewer=viewer, has_account=has_account(invitation.email))
     if not is_invitee(viewer, invitation):

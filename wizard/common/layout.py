@@ -2,10 +2,11 @@
 
 from decimal import Decimal
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -21,6 +22,18 @@ def user_type_label(user_type: str) -> str:
     return {"basic": _("Basic"), "licensed": _("Licensed")}.get(user_type, user_type)
 
 
+def page_title(text: str) -> Markup:
+    """A page's <title>: words only. Screen readers read a title out, markup and all, so a
+    title block that swallowed part of the page is an error in tests and in debug mode, and
+    elsewhere is stripped down to its text."""
+    text = escape(text)  # the block's output is escaped already (Markup): kept as it is
+    if "<" not in text:
+        return text
+    if current_app.testing or current_app.debug:
+        raise ValueError(f"Markup in a page title: {text[:80]!r}")
+    return escape(text.striptags())
+
+
 def nav_items() -> list[tuple[str, str, str]]:
     """(endpoint, label, id) of the main navigation for the signed-in user."""
     if not current_user.is_authenticated:
@@ -32,6 +45,7 @@ def nav_items() -> list[tuple[str, str, str]]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["page_title"] = page_title
     app.jinja_env.filters["number"] = format_decimal  # 20,000 in English, 20.000 in German
     app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = (

@@ -17,11 +17,16 @@ from flask_babel import force_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from ..accept.link import reader_plan
 from ..accept.tokens import invitation_url
 from ..common.layout import user_type_label
 
 # Kinds whose subject an operator can replace (config key -> the kinds it covers).
 SUBJECT_SETTINGS = {"invitation": "MAIL_INVITATION_SUBJECT", "reminder": "MAIL_REMINDER_SUBJECT"}
+
+# Kinds whose words depend on what the reader has today (Pro, a free account, no account):
+# `reader_plan` is "pro", "free" or "none"; a preview has none, and reads for everyone.
+READER_KINDS = frozenset({"invitation", "reminder"})
 
 # For the HTML of an email shown inside the app (development mailbox, previews): no script,
 # no plugins, no same-origin access; links open in a new, unsandboxed tab.
@@ -141,6 +146,8 @@ def email_values(
         values["invitation_url"] = "https://…/invitation/(a personal link for each person)"
     elif invitation is not None:
         values["invitation_url"] = invitation_url(invitation)
+        if kind in READER_KINDS:
+            values["reader_plan"] = reader_plan(invitation.email)
     values.update(
         kind=kind,
         locale=locale,

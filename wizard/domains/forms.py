@@ -59,19 +59,20 @@ class AddDomainForm(StripWhitespaceForm):
 class InvitePeopleForm(StripWhitespaceForm):
     # The choices are whoever discovery finds when the form is sent; the page is not trusted.
     people = SelectMultipleField(_l("People to invite"), choices=[], validate_choice=False)
+    # Nothing chosen in advance, as in the wizard: most of them pay for Pro today.
     user_type = RadioField(
         _l("Invite them as"),
         choices=[SelectChoice("basic", _l("Basic")), SelectChoice("licensed", _l("Licensed"))],
-        default="basic",
-        validators=[InputRequired(message=_l("Choose Basic or Licensed"))],
+        default=None,
+        validators=[InputRequired(message=_l("Choose Basic or Licensed for the people you add"))],
         description={
             "basic": _l(
-                "No license needed. Meetings of 3 or more people end after 40 minutes, and "
-                "there is no cloud recording. You can give them a license later."
+                "A Pro user loses the Pro features: meetings with 3 or more people end after "
+                "40 minutes, and there is no cloud recording. Free for the business."
             ),
             "licensed": _l(
-                "Pro features: meetings up to 30 hours, cloud recording, add-ons. Each person "
-                "uses one of your licenses."
+                "A Pro user keeps the Pro features. Each Licensed person takes one of your "
+                "licenses."
             ),
         },
     )

@@ -24,6 +24,7 @@ from flask import Flask, current_app, url_for
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 
+from ..invite.drafts import STEPS
 from ..manage.seats import seat_count
 from ..models import Account
 from ..models.types import utcnow
@@ -35,6 +36,8 @@ CACHE_SIZE = 64
 LINK_ENDPOINTS = {
     "guide_page": "guide.page",
     "guide_pdf": "guide.pdf",
+    "invitee_page": "guide.invitees",
+    "invitee_pdf": "guide.invitees_pdf",
     "wizard_start": "wizard.start",
     "users": "users.index",
     "pending": "pending.index",
@@ -84,6 +87,12 @@ def personalisation_for(
 GUIDE_KEY_OF_STEP = {"people": "who", "heads_up": "contact", "licenses": "impact", "check": "check"}
 
 
+def step_numbers() -> dict[str, int]:
+    """The guide's key of each step the wizard declares, with its number there ("Step 1 of
+    4"): derived from the declared steps, so the guide can never count differently."""
+    return {GUIDE_KEY_OF_STEP[step.name]: n for n, step in enumerate(STEPS, start=1)}
+
+
 def guide_steps() -> list[tuple[str, str, str]]:
     """(key, name, what happens) of each step, as the guide tells it. The wizard's help area
     shows the same words, so the guide and the wizard never disagree."""
@@ -109,6 +118,7 @@ def guide_context(personalisation: Personalisation | None, *, medium: str) -> di
     return {
         "medium": medium,
         "guide_steps": guide_steps,
+        "step_numbers": step_numbers(),
         "me": personalisation,
         "links": links,
         "valid_days": config["INVITATION_VALID_DAYS"],
@@ -131,22 +141,30 @@ def page_context(account: Account | None) -> dict[str, Any]:
     return guide_context(personalisation_for(account), medium="page")
 
 
-def render_guide_pdf(locale: str, personalisation: Personalisation | None) -> bytes:
+# The parts of the guide a PDF can hold: the whole guide (the invitees' part is its last
+# page), or the invitees' part alone.
+WHOLE, INVITEES = "whole", "invitees"
+
+
+def render_guide_pdf(
+    locale: str, personalisation: Personalisation | None, part: str = WHOLE
+) -> bytes:
     """The guide as a tagged PDF/UA-1 document in `locale` (not cached)."""
-    html = _guide_html(locale, personalisation)
+    html = _guide_html(locale, personalisation, part)
     return _pdf_from_html(html)
 
 
-def quick_guide_pdf(locale: str, account: Account | None = None) -> GuidePdf:
-    """The quick guide for a reader: personalised for `account` (owner/admin), else generic."""
-    personalisation = personalisation_for(account)
+def quick_guide_pdf(locale: str, account: Account | None = None, part: str = WHOLE) -> GuidePdf:
+    """The quick guide for a reader: personalised for `account` (owner/admin), else generic.
+    `part=INVITEES`: the short guide for invitees alone (never personalised)."""
+    personalisation = personalisation_for(account) if part == WHOLE else None
     cache = _cache(current_app)
-    key = (locale, personalisation)
+    key = (locale, personalisation, part)
     if (cached := cache.get(key)) is not None:
         return cached
-    html = _guide_html(locale, personalisation)
+    html = _guide_html(locale, personalisation, part)
     with force_locale(locale):
-        filename = guide_filename(personalisation)
+        filename = guide_filename(personalisation) if part == WHOLE else invitee_filename()
     guide = GuidePdf(
         data=_pdf_from_html(html),
         etag=_etag_for(html),
@@ -164,6 +182,11 @@ def guide_filename(personalisation: Personalisation | None) -> str:
     else:
         title = _("Adding Pro users to %(business)s", business=personalisation.business_name)
     return f"{slugify(title) or 'quick-guide'}.pdf"
+
+
+def invitee_filename() -> str:
+    """The invitees' guide as a file: joining-a-business-account.pdf."""
+    return slugify(_("Joining a business account")) + ".pdf"
 
 
 def attachment_disposition(filename: str) -> str:
@@ -198,10 +221,11 @@ def css_content(sentence: str, **counters: str) -> str:
 
 # --- Rendering -------------------------------------------------------------------------
 
-def _guide_html(locale: str, personalisation: Personalisation | None) -> str:
+def _guide_html(locale: str, personalisation: Personalisation | None, part: str = WHOLE) -> str:
     with force_locale(locale):
         context = guide_context(personalisation, medium="pdf")
         context["locale"] = locale
+        context["part"] = part
         context["page_counter"] = css_content(
             _("Page %(page)s of %(pages)s", page="%(page)s", pages="%(pages)s"),
             page="page",

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ..models import Account
-from .quick_guide import attachment_disposition, page_context, quick_guide_pdf
+from .quick_guide import INVITEES, WHOLE, attachment_disposition, page_context, quick_guide_pdf
 
 bp = Blueprint("guide", __name__, url_prefix="/guide")
 
@@ -22,9 +22,24 @@ def page():
     return render_template("guide/page.html", **page_context(_managed_account()))
 
 
+@bp.route("/invitees")
+def invitees():
+    """The short guide for people who are invited: public, the same for everyone."""
+    return render_template("guide/invitees.html", **page_context(None))
+
+
 @bp.route("/quick-guide.pdf")
 def pdf():
-    guide = quick_guide_pdf(str(get_locale()), _managed_account())
+    return _pdf_response(WHOLE)
+
+
+@bp.route("/invitees.pdf")
+def invitees_pdf():
+    return _pdf_response(INVITEES)
+
+
+def _pdf_response(part: str):
+    guide = quick_guide_pdf(str(get_locale()), _managed_account(), part)
     response = current_app.response_class(guide.data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = attachment_disposition(guide.filename)
     response.set_etag(guide.etag)

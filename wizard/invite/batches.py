@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accept import tokens
+from ..common.audit import check_action
 from ..common.bulk import among, insert_rows
 from ..delivery.outbox import wake_after_commit
 from ..extensions import db
@@ -70,11 +71,14 @@ def lock_draft(draft_id: int, account_id: int) -> WizardDraft:
 
 
 def locales_of(emails: list[str], default: str) -> dict[str, str]:
-    """Each address's language: their own if they have an account, else the business's."""
+    """Each address's language: the one their account keeps (the person's own choice, else
+    their account's), else `default` (the business's)."""
     known = db.session.execute(
-        select(User.email, User.locale).where(among(User.email, emails))
+        select(User.email, User.locale, Account.default_locale)
+        .join(Account, Account.id == User.account_id)
+        .where(among(User.email, emails))
     ).all()
-    chosen = {email: locale for email, locale in known if locale}
+    chosen = {email: own or account for email, own, account in known if own or account}
     return {email: chosen.get(email, default) for email in emails}
 
 
@@ -84,7 +88,7 @@ def audit_rows(action: str, account_id: int, actor_id: int, now, people, details
         {
             "account_id": account_id,
             "actor_id": actor_id,
-            "action": action,
+            "action": check_action(action),
             "subject_email": person.email,
             "invitation_id": ids[i] if ids else None,
             "details": details(person),
@@ -223,6 +227,7 @@ def _create_invitations(batch, people: list[Person], *, account, inviter, now, e
                 "token_nonce": token_holder.token_nonce,
                 "token_hash": token_holder.token_hash,
                 "created_at": now,
+                "sent_at": now,  # queued now; as a resend records it
                 "expires_at": expires_at,
                 "contacted_at": parse_time(person.contacted_at),
             }

@@ -5,6 +5,7 @@ marked as sent personally, or skipped with a confirmation.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,7 +17,7 @@ from ..extensions import db
 from ..models import Account, AuditEvent, DeliveryStatus, OutboxEmail, User, WizardDraft
 from ..models.types import utcnow
 from .batches import audit_rows, locales_of, lock_draft
-from .drafts import answers, people_of, store
+from .drafts import Person, answers, people_of, store
 from .quota import QuotaExceeded, invitation_quota, lock_account
 
 
@@ -46,7 +47,7 @@ def default_heads_up(
             "to keep first.\n\n"
         )
         + (
-            _("How joining works, step by step: %(url)s", url=guide_url) + "\n\n"
+            _("What joining means for you, in a short guide: %(url)s", url=guide_url) + "\n\n"
             if guide_url
             else ""
         )
@@ -78,6 +79,56 @@ def personalise(template: str, *, name: str, email: str, business: str) -> str:
     return template.replace("{name}", name or email).replace("{business}", business)
 
 
+# The pre-filled message in a given language (a function of the locale), for readers of
+# other languages than the owner's while the owner has not changed it.
+DefaultIn = Callable[[str], dict[str, str]]
+
+
+def _same_text(a: str, b: str) -> bool:
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+
+
+def is_unchanged(subject: str, body: str, shown_default: dict[str, str]) -> bool:
+    """Whether the message is still the pre-filled one the owner was shown."""
+    return _same_text(subject, shown_default["subject"]) and _same_text(
+        body, shown_default["body"]
+    )
+
+
+def messages_for(
+    people: Iterable[Person],
+    *,
+    subject: str,
+    body: str,
+    business: str,
+    locales: dict[str, str],
+    default_in: DefaultIn | None = None,
+    shown_default: dict[str, str] | None = None,
+) -> list[tuple[Person, str, str]]:
+    """(person, subject, body) for each person, personalised. While the owner has not changed
+    the pre-filled message, each person reads it in their own language (it names the
+    invitation's subject as that person will see it); words the owner wrote go as written."""
+    translate = (
+        default_in is not None
+        and shown_default is not None
+        and is_unchanged(subject, body, shown_default)
+    )
+    in_language: dict[str, dict[str, str]] = {}
+    result = []
+    for person in people:
+        message = {"subject": subject, "body": body}
+        if translate:
+            locale = locales.get(person.email, "")
+            if locale not in in_language:
+                in_language[locale] = default_in(locale)
+            message = in_language[locale]
+        fill = {"name": person.name, "email": person.email, "business": business}
+        result.append(
+            (person, personalise(message["subject"], **fill), personalise(message["body"], **fill))
+        )
+    return result
+
+
 def save_heads_up_message(draft: WizardDraft, subject: str, body: str) -> None:
     """Keep the edited message without contacting anyone yet."""
     heads_up = dict(answers(draft.data, "heads_up"))
@@ -94,9 +145,12 @@ def contact_people(
     how: str,
     subject: str,
     body: str,
+    default_in: DefaultIn | None = None,
+    shown_default: dict[str, str] | None = None,
 ) -> int:
     """Mark everyone not yet contacted as contacted now; with how="app", queue each of them
-    the personalised heads-up email. Returns how many people that was."""
+    the personalised heads-up email, in their language while the message is the pre-filled
+    one (see messages_for). Returns how many people that was."""
     draft = lock_draft(draft_id, account.id)
     waiting = [p for p in people_of(draft.data) if not p.contacted_at]
     if how == "app" and waiting:
@@ -116,6 +170,15 @@ def contact_people(
     if how == "app" and waiting:
         locales = locales_of([p.email for p in waiting], account.default_locale)
         wake_after_commit()  # the worker sends them the moment this commits
+        messages = messages_for(
+            waiting,
+            subject=subject,
+            body=body,
+            business=business,
+            locales=locales,
+            default_in=default_in,
+            shown_default=shown_default,
+        )
         insert_rows(
             OutboxEmail.__table__,
             [
@@ -124,19 +187,13 @@ def contact_people(
                     "to_address": p.email,
                     "account_id": account_id,
                     "locale": locales[p.email],
-                    "context": {
-                        "subject": personalise(
-                            subject, name=p.name, email=p.email, business=business
-                        ),
-                        "body": personalise(body, name=p.name, email=p.email, business=business),
-                        **sender_fields,
-                    },
+                    "context": {"subject": p_subject, "body": p_body, **sender_fields},
                     "status": DeliveryStatus.QUEUED,
                     "attempts": 0,
                     "next_attempt_at": now,
                     "created_at": now,
                 }
-                for p in waiting
+                for p, p_subject, p_body in messages
             ],
         )
     if waiting:
@@ -171,7 +228,15 @@ def skip_heads_up(draft: WizardDraft, subject: str, body: str) -> None:
 
 
 def answer_heads_up(
-    draft: WizardDraft, *, action: str, account: Account, sender: User, subject: str, body: str
+    draft: WizardDraft,
+    *,
+    action: str,
+    account: Account,
+    sender: User,
+    subject: str,
+    body: str,
+    default_in: DefaultIn | None = None,
+    shown_default: dict[str, str] | None = None,
 ) -> int:
     """Step 2's answer: "save" the message, "skip" the step, or contact everyone not yet
     contacted, from here ("send") or by the owner ("mark"). Returns how many were contacted."""
@@ -183,5 +248,12 @@ def answer_heads_up(
         return 0
     how = "app" if action == "send" else "own"
     return contact_people(
-        draft.id, account=account, sender=sender, how=how, subject=subject, body=body
+        draft.id,
+        account=account,
+        sender=sender,
+        how=how,
+        subject=subject,
+        body=body,
+        default_in=default_in,
+        shown_default=shown_default,
     )

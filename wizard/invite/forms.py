@@ -59,19 +59,21 @@ class PeopleForm(StripWhitespaceForm):
     )
     csv_file = FileField(_l("Or upload a CSV file"), render_kw={"accept": ".csv,.txt,text/csv"})
     remove_file = BooleanField(_l("Remove the uploaded file from the list"))
+    # Nothing chosen in advance: the people invited pay for Pro today, and an owner who
+    # clicked through a preselected Basic would take the Pro features from all of them.
     default_type = RadioField(
         _l("User type for everyone"),
         choices=USER_TYPE_CHOICES,
-        default=BASIC,
-        validate_choice=True,
+        default=None,
+        validate_choice=False,  # validate_default_type says what to do instead
         description={
             BASIC: _l(
-                "Free for the business. Meetings with 3 or more people end after 40 "
-                "minutes; no cloud recording."
+                "A Pro user loses the Pro features: meetings with 3 or more people end after "
+                "40 minutes, and there is no cloud recording. Free for the business."
             ),
             LICENSED: _l(
-                "Uses one of your licenses. Pro features: meetings up to 30 hours, "
-                "cloud recording, add-ons."
+                "A Pro user keeps the Pro features. Each Licensed person takes one of your "
+                "licenses."
             ),
         },
     )
@@ -83,7 +85,7 @@ class PeopleForm(StripWhitespaceForm):
 
     def validate_default_type(self, field):
         if field.data not in (BASIC, LICENSED):
-            raise ValidationError(_l("Choose Basic or Licensed"))
+            raise ValidationError(_l("Choose Basic or Licensed for the people you add"))
 
     def validate_csv_file(self, field):
         upload = field.data

@@ -12,6 +12,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
+from ..common.audit import BY_INVITEE
 from ..common.paging import Page, paginate
 from ..extensions import db
 from ..models import AuditEvent, User
@@ -29,6 +30,24 @@ class AuditRow:
     event: AuditEvent
     actor_name: str
     actor_email: str
+
+    @property
+    def by_invitee(self) -> bool:
+        """Done by the invited person from their link, signed out (no account was the actor)."""
+        return not self.actor_email and (self.event.details or {}).get("by") == BY_INVITEE
+
+    @property
+    def about(self) -> str:
+        """Whom or what the event is about: the person's address, or the domain."""
+        return self.event.subject_email or (self.event.details or {}).get("domain") or ""
+
+    def who(self, system: str) -> tuple[str, str]:
+        """(name, address) of whoever did it; the invitee by address; else `system`."""
+        if self.actor_email:
+            return self.actor_name, self.actor_email
+        if self.by_invitee:
+            return _("%(email)s (invitee)", email=self.event.subject_email or ""), ""
+        return system, ""
 
 
 def action_label(action: str, labels: dict[str, str] | None = None) -> str:
@@ -53,6 +72,9 @@ def action_labels() -> dict[str, str]:
         "reminders_turned_off": _("Automatic reminders turned off"),
         "password_changed": _("Password changed"),
         "business_created": _("Business account created"),
+        "domain_added": _("Domain added"),
+        "domain_verified": _("Domain verified"),
+        "domain_removed": _("Domain removed"),
     }
 
 
@@ -88,6 +110,8 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
         return _("The heads-up message was sent from this app.")
     if action == "contacted" and details.get("how") == "own":
         return _("The sender told them in their own way.")
+    if action == "domain_removed" and details.get("was_verified"):
+        return _("It was verified.")
     if action == "declined" and details.get("message"):
         return _("Message: “%(message)s”", message=details["message"])
     return ""

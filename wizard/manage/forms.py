@@ -7,7 +7,7 @@ from wtforms.validators import Length, Optional
 
 from ..common.forms import StripWhitespaceForm
 from .audit_trail import AuditFilter
-from .pending_list import PendingFilter
+from .pending_list import EVERY_STATUS, NOT_ACCEPTED, PendingFilter
 
 
 class PendingFilterForm(StripWhitespaceForm):
@@ -21,13 +21,15 @@ class PendingFilterForm(StripWhitespaceForm):
     status = SelectField(
         _l("Status"),
         choices=[
-            SelectChoice("", _l("Any status")),
+            SelectChoice(NOT_ACCEPTED, _l("Not accepted yet (pending or expired)")),
+            SelectChoice(EVERY_STATUS, _l("Any status")),
             SelectChoice("pending", _l("Pending")),
             SelectChoice("accepted", _l("Accepted")),
             SelectChoice("declined", _l("Declined")),
             SelectChoice("expired", _l("Expired")),
             SelectChoice("revoked", _l("Revoked")),
         ],
+        default=NOT_ACCEPTED,
     )
     delivery = SelectField(
         _l("Email delivery"),
@@ -62,7 +64,7 @@ class PendingFilterForm(StripWhitespaceForm):
                 f.errors = []
         return PendingFilter(
             search=self.q.data or "",
-            status=self.status.data or "",
+            status=self.status.data or NOT_ACCEPTED,
             delivery=self.delivery.data or "",
             sort=self.sort.data or "newest",
             page=page or 1,

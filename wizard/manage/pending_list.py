@@ -22,6 +22,9 @@ from ..models.types import utcnow
 from .sending import EMAIL_KINDS, Sending, sending_progress
 
 STATUSES = tuple(s.value for s in InvitationStatus)
+# The Pending tab's default: who has not accepted yet (pending, and expired ones that can be
+# resent); "all" shows every invitation.
+NOT_ACCEPTED, EVERY_STATUS = "not_accepted", "all"
 # "none": no invitation email at all (for example, imported before the outbox existed).
 DELIVERIES = (*(s.value for s in DeliveryStatus), "none")
 # Ids grow with creation, so "newest" walks the primary key instead of sorting every row.
@@ -131,7 +134,12 @@ def _conditions(account_id: int, f: PendingFilter, now: datetime) -> list[Column
                 func.lower(Invitation.name).contains(needle, autoescape=True),
             )
         )
-    if f.status in STATUSES:
+    if f.status == NOT_ACCEPTED:
+        # Pending, or past its date (which reads as expired), or stored as expired.
+        conditions.append(
+            Invitation.status.in_((InvitationStatus.PENDING, InvitationStatus.EXPIRED))
+        )
+    elif f.status in STATUSES:
         conditions.append(status_condition(f.status, now))
     if f.delivery in DELIVERIES:
         conditions.append(delivery_condition(f.delivery))
@@ -173,6 +181,7 @@ def status_counts(account_id: int, now: datetime) -> dict[str, int]:
     counts["pending"] = row[-2] or 0
     counts["expired"] += row[-1] or 0
     counts["all"] = sum(counts[s] for s in STATUSES)
+    counts[NOT_ACCEPTED] = counts["pending"] + counts["expired"]
     return counts
 
 
@@ -277,7 +286,8 @@ def export_rows(
             Invitation.expires_at,
             Invitation.user_type,
             Invitation.created_at,
-            Invitation.sent_at,
+            # When its newest email was delivered, as the page shows it ("Sent Dec 5").
+            latest_email(OutboxEmail.sent_at),
             Invitation.contacted_at,
             Invitation.responded_at,
             User.name,

@@ -15,6 +15,7 @@ from ..accept import tokens
 from ..common import audit
 from ..delivery.outbox import queue_email
 from ..extensions import db
+from ..invite.batches import locales_of
 from ..invite.quota import QuotaExceeded, invitation_quota
 from ..models import (
     Account,
@@ -139,13 +140,7 @@ def resend_invitations(
         db.session.rollback()
         raise SeatsExceeded
     inviters = users_by_id({inv.invited_by_id for inv in plan.allowed})
-    locales = dict(
-        db.session.execute(
-            select(User.email, User.locale).where(
-                User.email.in_({inv.email for inv in plan.allowed})
-            )
-        ).all()
-    )
+    locales = locales_of([inv.email for inv in plan.allowed], account.default_locale)
     done, refused = [], list(plan.refused)
     try:
         for inv in plan.allowed:
@@ -176,7 +171,7 @@ def resend_invitations(
                 "invitation",
                 inv.email,
                 account_id=account_id,
-                locale=locales.get(inv.email) or account.default_locale,
+                locale=locales[inv.email],
                 invitation_id=inv.id,
                 context={
                     "business_name": account.name,

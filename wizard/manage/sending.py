@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import case, func, literal_column, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import DeliveryStatus, Invitation, InvitationBatch, OutboxEmail
@@ -18,6 +19,7 @@ EMAIL_KINDS = ("invitation", "reminder")
 WAITING = (DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)
 # Batches older than this are done sending (the worker's retries end well before).
 RECENT_BATCHES = timedelta(days=7)
+SentEmail = aliased(OutboxEmail)
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,26 @@ def sending_progress(account_id: int, now: datetime) -> Sending:
     ).all()
     if not recent:
         return Sending(waiting, [])
+    # Counted by invitation, not by email: a resend adds an email to an invitation that was
+    # delivered already, and that invitation is still sent ("8 of 8", not "7 of 8"). An
+    # invitation is waiting while it has an email waiting and none sent, failed when its
+    # emails failed and none was sent.
     # From the account's unsent emails (the outbox's (account, status, kind) index alone) to
     # their invitations by primary key: only the emails not sent are read, not every
     # invitation of the batches. "+ 0" keeps SQLite from walking the batches' invitations
     # and looking each one up in the outbox instead (twice as slow at 10,000 a batch).
+    delivered = (
+        select(SentEmail.id)
+        .where(
+            SentEmail.invitation_id == OutboxEmail.invitation_id,
+            SentEmail.kind == "invitation",
+            SentEmail.status == DeliveryStatus.SENT,
+        )
+        .exists()
+    )
+    is_waiting = case((OutboxEmail.status.in_(WAITING), 1), else_=0)
     unsent = db.session.execute(
-        select(Invitation.batch_id, OutboxEmail.status, func.count())
+        select(Invitation.batch_id, func.max(is_waiting))
         .select_from(OutboxEmail)
         .join(Invitation, OutboxEmail.invitation_id + literal_column("0") == Invitation.id)
         .where(
@@ -80,13 +96,14 @@ def sending_progress(account_id: int, now: datetime) -> Sending:
             OutboxEmail.status.in_((*WAITING, DeliveryStatus.FAILED)),
             Invitation.account_id == account_id,
             Invitation.batch_id.in_([b.id for b in recent]),
+            ~delivered,
         )
-        .group_by(Invitation.batch_id, OutboxEmail.status)
+        .group_by(Invitation.batch_id, Invitation.id)
     ).all()
     tally: dict[tuple[int, str], int] = {}
-    for batch_id, status, number in unsent:
-        key = (batch_id, "failed" if status == DeliveryStatus.FAILED else "waiting")
-        tally[key] = tally.get(key, 0) + number
+    for batch_id, any_waiting in unsent:
+        key = (batch_id, "waiting" if any_waiting else "failed")
+        tally[key] = tally.get(key, 0) + 1
     return Sending(
         waiting,
         [

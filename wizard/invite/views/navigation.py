@@ -56,22 +56,22 @@ def wizard_step(name: str) -> Callable:
     return decorator
 
 
-def render_step(draft: WizardDraft, step: str, **context) -> str:
+def render_step(draft: WizardDraft, step: str, template: str = "", **context) -> str:
+    """A step's page (invite/<step>.html, or `template`: a page within the step)."""
     current: Step = STEP_BY_NAME[step]
     previous = drafts.previous_step(step)
-    return render_template(
-        f"invite/{step}.html",
-        draft=draft,
-        step=current,
-        steps=STEPS,
-        step_number=drafts.STEP_NAMES.index(step) + 1,
-        done=drafts.completed_steps(draft.data),
-        back_url=step_url(draft, previous.name) if previous else flask_url_for("wizard.start"),
-        next_step_url=next_url(draft),
-        step_url=lambda name: step_url(draft, name),
-        step_help=_guide_help(GUIDE_KEY_OF_STEP[step]),
-        **context,
-    )
+    values = {
+        "draft": draft,
+        "step": current,
+        "steps": STEPS,
+        "step_number": drafts.STEP_NAMES.index(step) + 1,
+        "done": drafts.completed_steps(draft.data),
+        "back_url": step_url(draft, previous.name) if previous else flask_url_for("wizard.start"),
+        "next_step_url": next_url(draft),
+        "step_url": lambda name: step_url(draft, name),
+        "step_help": _guide_help(GUIDE_KEY_OF_STEP[step]),
+    }
+    return render_template(template or f"invite/{step}.html", **{**values, **context})
 
 
 def _guide_help(key: str) -> dict[str, str]:

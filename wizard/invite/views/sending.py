@@ -34,6 +34,19 @@ def invitation_preview(person: drafts.Person):
     )
 
 
+def invitation_subject(locale: str) -> str:
+    """The subject line of the invitation as a reader of `locale` will see it."""
+    nobody = drafts.Person(email="", name="", user_type="basic", source="text", line=0)
+    return render_email(
+        "invitation",
+        locale=locale,
+        context=batches.invitation_context(
+            current_user.account, current_user, nobody, utcnow() + _valid_for()
+        ),
+        preview=True,
+    ).subject
+
+
 def _valid_for() -> timedelta:
     return timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
 

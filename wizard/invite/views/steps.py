@@ -2,15 +2,16 @@
 
 from flask import Response, current_app, flash, redirect, render_template, request
 from flask import url_for as flask_url_for
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from ...common.access import keeps_input_on_csrf_error, manager_required
+from ...common.forms import EmptyForm
 from ...manage.seats import seat_count
 from ...models import WizardDraft
 from ...models.types import utcnow
-from .. import contact, drafts
+from .. import batches, contact, drafts
 from ..forms import (
     HeadsUpForm,
     LicensesForm,
@@ -24,7 +25,7 @@ from ..licenses import confirm_licenses, license_review, make_extra_people_basic
 from ..people import entry_from_dict, people_input, save_people
 from ..quota import QuotaExceeded, invitation_quota
 from .navigation import bp, next_url, render_step, requested_page, step_url, wizard_step
-from .sending import invitation_preview
+from .sending import invitation_subject
 
 # --- start ---------------------------------------------------------------------------------
 
@@ -62,6 +63,9 @@ def people(draft: WizardDraft):
         if request.method == "GET" and stored
         else None
     )
+    # The problems on the page are those of the list in the box: after a POST that checked
+    # nothing (an empty box, too many people, no user type), an earlier list's are not shown.
+    checked = request.method == "GET"
     if form.validate_on_submit():
         outcome = save_people(
             draft,
@@ -81,16 +85,11 @@ def people(draft: WizardDraft):
                     outcome.error, count=outcome.count, limit=current_app.config["MAX_BATCH_SIZE"]
                 )
             )
+        checked = not outcome.error
         stored = people_input(draft.data)
-    problems = [entry_from_dict(d) for d in stored.get("problems", [])]
+    problems = [entry_from_dict(d) for d in stored.get("problems", [])] if checked else []
     if problems and not form.addresses.errors and not drafts.completed_steps(draft.data)["people"]:
-        form.addresses.errors = [
-            ngettext(
-                "%(num)d entry has a problem. Fix it in the list, or continue without it.",
-                "%(num)d entries have problems. Fix them in the list, or continue without them.",
-                len(problems),
-            )
-        ]
+        form.addresses.errors = [_problems_message(len(problems), stored.get("ready") or 0)]
     return render_step(
         draft,
         "people",
@@ -101,21 +100,50 @@ def people(draft: WizardDraft):
     )
 
 
+def _problems_message(count: int, ready: int) -> str:
+    """The error above the box: with nobody ready, leaving the problems out is no way on."""
+    if not ready:
+        return _("None of the entries can be invited yet: fix them or add others.")
+    return ngettext(
+        "%(num)d entry has a problem. Fix it in the list, or continue without it.",
+        "%(num)d entries have problems. Fix them in the list, or continue without them.",
+        count,
+    )
+
+
 # --- step 2: tell them first --------------------------------------------------------------
 
 
-def _default_message() -> dict[str, str]:
-    # The heads-up says what to look out for: the invitation's own subject line.
-    nobody = drafts.Person(email="", name="", user_type="basic", source="text", line=0)
-    return contact.default_heads_up(
-        current_user.account.name,
-        current_user.display_name,
-        current_app.config["INVITATION_VALID_DAYS"],
-        invitation_preview(nobody).subject,
-        # The public guide's part for invitees, from BASE_URL like every link in an email.
-        current_app.config["BASE_URL"].rstrip("/")
-        + flask_url_for("guide.page")
-        + "#how-invitees-accept",
+# The check page lists this many recipients by name; the rest as a count.
+HEADS_UP_RECIPIENTS_SHOWN = 50
+
+
+def _default_message(locale: str | None = None) -> dict[str, str]:
+    """The pre-filled heads-up in `locale` (default: the page's language). It says what to
+    look out for: the invitation's own subject line, as that reader will see it."""
+    locale = locale or str(get_locale())
+    with force_locale(locale):
+        return contact.default_heads_up(
+            current_user.account.name,
+            current_user.display_name,
+            current_app.config["INVITATION_VALID_DAYS"],
+            invitation_subject(locale),
+            # The public guide for invitees, from BASE_URL like every link in an email.
+            current_app.config["BASE_URL"].rstrip("/") + flask_url_for("guide.invitees"),
+        )
+
+
+def _messages(people, message, shown_default):
+    """(person, subject, body) as each person reads it (see contact.messages_for)."""
+    account = current_user.account
+    return contact.messages_for(
+        people,
+        subject=message["subject"],
+        body=message["body"],
+        business=account.name,
+        locales=batches.locales_of([p.email for p in people], account.default_locale),
+        default_in=_default_message,
+        shown_default=shown_default,
     )
 
 
@@ -136,18 +164,22 @@ def _contacted_message(action: str, count: int) -> str:
 @keeps_input_on_csrf_error
 @wizard_step("heads_up")
 def heads_up(draft: WizardDraft):
-    message = contact.heads_up_message(draft.data, _default_message())
+    shown_default = _default_message()
+    message = contact.heads_up_message(draft.data, shown_default)
     form = HeadsUpForm(data=message if request.method == "GET" else None)
     over_quota = None
     if form.validate_on_submit():
         try:
             count = contact.answer_heads_up(
                 draft,
-                action=form.action,
+                # "send" keeps the message and shows the check page: sending is done there.
+                action="save" if form.action == "send" else form.action,
                 account=current_user.account,
                 sender=current_user._get_current_object(),
                 subject=form.subject.data or "",
                 body=form.body.data or "",
+                default_in=_default_message,
+                shown_default=shown_default,
             )
         except QuotaExceeded as refused:  # said on the page below, the message kept as typed
             over_quota = refused.quota
@@ -155,13 +187,16 @@ def heads_up(draft: WizardDraft):
             if form.action == "save":
                 flash(_("Your message is saved."), "success")
                 return redirect(step_url(draft, "heads_up") + "#send-it-yourself")
+            if form.action == "send":  # saved: first a look at what goes to whom
+                return redirect(flask_url_for("wizard.heads_up_check", draft_id=draft.id))
             if count:  # 0 after a double click: the first click did the work and said so
                 flash(_contacted_message(form.action, count), "success")
             return redirect(next_url(draft))
     people = drafts.people_of(draft.data)
     waiting = [p for p in people if not p.contacted_at]
-    first = (waiting or people)[0]
-    business = current_user.account.name
+    (first, example_subject, example_body) = _messages(
+        [(waiting or people)[0]], message, shown_default
+    )[0]
     page = render_step(
         draft,
         "heads_up",
@@ -169,13 +204,59 @@ def heads_up(draft: WizardDraft):
         people=people,
         waiting=waiting,
         heads_up=drafts.answers(draft.data, "heads_up"),
+        unchanged=contact.is_unchanged(message["subject"], message["body"], shown_default),
         example=first,
-        example_subject=contact.personalise(
-            message["subject"], name=first.name, email=first.email, business=business
-        ),
-        example_body=contact.personalise(
-            message["body"], name=first.name, email=first.email, business=business
-        ),
+        example_subject=example_subject,
+        example_body=example_body,
+        quota=over_quota or invitation_quota(current_user.account_id, utcnow()),
+    )
+    return (page, 429) if over_quota else page
+
+
+@bp.route("/<int:draft_id>/heads-up/check", methods=["GET", "POST"])
+@manager_required
+@wizard_step("heads_up")
+def heads_up_check(draft: WizardDraft):
+    """Who gets what, before the heads-up goes: the first person's message, everyone it goes
+    to, and Send or Change. Sending happens only from here."""
+    shown_default = _default_message()
+    message = contact.heads_up_message(draft.data, shown_default)
+    waiting = [p for p in drafts.people_of(draft.data) if not p.contacted_at]
+    if not waiting:
+        return redirect(next_url(draft))
+    form = EmptyForm()
+    over_quota = None
+    if form.validate_on_submit():
+        try:
+            count = contact.answer_heads_up(
+                draft,
+                action="send",
+                account=current_user.account,
+                sender=current_user._get_current_object(),
+                subject=message["subject"],
+                body=message["body"],
+                default_in=_default_message,
+                shown_default=shown_default,
+            )
+        except QuotaExceeded as refused:
+            over_quota = refused.quota
+        else:
+            if count:  # 0 after a double click: the first click did the work and said so
+                flash(_contacted_message("send", count), "success")
+            return redirect(next_url(draft))
+    (first, example_subject, example_body) = _messages(waiting[:1], message, shown_default)[0]
+    page = render_step(
+        draft,
+        "heads_up",
+        template="invite/heads_up_check.html",
+        back_url=step_url(draft, "heads_up"),
+        form=form,
+        waiting=waiting,
+        shown=waiting[:HEADS_UP_RECIPIENTS_SHOWN],
+        example=first,
+        example_subject=example_subject,
+        example_body=example_body,
+        unchanged=contact.is_unchanged(message["subject"], message["body"], shown_default),
         quota=over_quota or invitation_quota(current_user.account_id, utcnow()),
     )
     return (page, 429) if over_quota else page
@@ -185,23 +266,12 @@ def heads_up(draft: WizardDraft):
 @manager_required
 @wizard_step("heads_up")
 def heads_up_download(draft: WizardDraft):
-    message = contact.heads_up_message(draft.data, _default_message())
+    shown_default = _default_message()
+    message = contact.heads_up_message(draft.data, shown_default)
     people = drafts.people_of(draft.data)
-    business = current_user.account.name
     text = render_template(
         "invite/heads_up_messages.txt",
-        messages=(
-            (
-                person,
-                contact.personalise(
-                    message["subject"], name=person.name, email=person.email, business=business
-                ),
-                contact.personalise(
-                    message["body"], name=person.name, email=person.email, business=business
-                ),
-            )
-            for person in people
-        ),
+        messages=_messages(people, message, shown_default),
         count=len(people),
     )
     return Response(

@@ -57,10 +57,9 @@ def export():
     cells = (
         [
             row.event.created_at,
-            row.actor_name or ("" if row.actor_email else system),
-            row.actor_email,
+            *row.who(system),
             action_label(row.event.action, labels),
-            row.event.subject_email,
+            row.about,
             describe(row.event.action, row.event.details),
         ]
         for row in audit_export(current_user.account_id, wanted)
