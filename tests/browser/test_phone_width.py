@@ -8,6 +8,16 @@ from tests.browser.pages import sign_in
 
 PHONE = {"width": 375, "height": 800}
 WIDTH = """() => document.documentElement.scrollWidth"""
+# The element that reaches furthest right, named by tag and class, to say what to fix.
+WIDEST = """() => { let best = null, right = 0;
+  const scrolls = (e) => { for (let a = e.parentElement; a; a = a.parentElement) {
+    if (["auto", "scroll"].includes(getComputedStyle(a).overflowX)) return true; } return false; };
+  for (const e of document.querySelectorAll("body *")) {
+    if (scrolls(e)) continue;
+    const r = e.getBoundingClientRect().right;
+    if (r > right) { right = r; best = e; } }
+  if (!best) return "";
+  return `${best.tagName.toLowerCase()}.${best.className} ends at ${Math.round(right)} px`; }"""
 
 
 @pytest.fixture
@@ -25,7 +35,8 @@ def _too_wide(page, paths) -> list[str]:
         page.goto(path)
         width = page.evaluate(WIDTH)
         if width > PHONE["width"]:
-            wide.append(f"{path}: {width} px")
+            widest = page.evaluate(WIDEST)
+            wide.append(f"{path}: {width} px ({widest})")
     return wide
 
 

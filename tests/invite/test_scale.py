@@ -51,12 +51,12 @@ def test_a_batch_of_9999_people_goes_through_every_step_and_is_sent(app, auth, c
 STATEMENTS_PER_PAGE = {
     "start": 3,  # user, open draft, seats
     "people": 2,
-    "heads-up": 3,  # + quota
-    "heads-up.txt": 2,
+    "heads-up": 4,  # + quota, languages (is the pre-filled message in each reader's own?)
+    "heads-up.txt": 3,  # + languages (each person reads it in their own)
     "licenses": 5,  # + domains, plans, seats
     "licenses, page 2": 5,
-    "check": 7,  # + domains, plans, seats, languages, quota
-    "invitation email": 3,  # + languages
+    "check": 8,  # + domains, plans, seats, languages, quota, the preview's domain check
+    "invitation email": 4,  # + languages, domains (their language only on verified ones)
     "sent": 5,  # + batch, counts by user type, the page of invitations
     "sent, page 2": 5,
 }

@@ -87,6 +87,9 @@ def people(draft: WizardDraft):
             )
         checked = not outcome.error
         stored = people_input(draft.data)
+    elif request.method == "POST" and not _anything_given(form):
+        # Say everything that is missing at once, not one thing per try.
+        form.addresses.errors.append(people_error("empty", count=0, limit=0))
     problems = [entry_from_dict(d) for d in stored.get("problems", [])] if checked else []
     if problems and not form.addresses.errors and not drafts.completed_steps(draft.data)["people"]:
         form.addresses.errors = [_problems_message(len(problems), stored.get("ready") or 0)]
@@ -98,6 +101,11 @@ def people(draft: WizardDraft):
         stored=stored,
         people_count=len(drafts.user_types(draft.data)),
     )
+
+
+def _anything_given(form) -> bool:
+    upload = request.files.get(form.csv_file.name)
+    return bool((form.addresses.data or "").strip() or (upload and upload.filename))
 
 
 def _problems_message(count: int, ready: int) -> str:
@@ -213,7 +221,7 @@ def heads_up(draft: WizardDraft):
     return (page, 429) if over_quota else page
 
 
-@bp.route("/<int:draft_id>/heads-up/check", methods=["GET", "POST"])
+@bp.route("/<id:draft_id>/heads-up/check", methods=["GET", "POST"])
 @manager_required
 @wizard_step("heads_up")
 def heads_up_check(draft: WizardDraft):
