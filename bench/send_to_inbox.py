@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 from databases import databases
+from delivery import bare_loop
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -108,12 +109,11 @@ def walk_the_wizard(app: str, count: int) -> tuple[float, float]:
 
 
 def rendered_messages(env: dict[str, str]) -> list[tuple[str, str, bytes]]:
-    """What the worker sent, rendered again here for the bare loop."""
+    """What the worker sent, rendered again here for the bare loop (as bench/delivery.py does)."""
+    from delivery import rendered_messages as render_outbox
+
     from wizard import create_app
-    from wizard.delivery.mailer import render_email
-    from wizard.delivery.smtp import LINK_KINDS, build_message, sender_address
     from wizard.extensions import db
-    from wizard.models import Invitation, OutboxEmail
 
     app = create_app(
         {
@@ -125,29 +125,10 @@ def rendered_messages(env: dict[str, str]) -> list[tuple[str, str, bytes]]:
         }
     )
     with app.app_context():
-        invitations = {i.id: i for i in db.session.query(Invitation)}
-        out = []
-        for email in db.session.query(OutboxEmail).order_by(OutboxEmail.id):
-            invitation = invitations.get(email.invitation_id) if email.kind in LINK_KINDS else None
-            rendered = render_email(
-                email.kind, locale=email.locale, context=email.context, invitation=invitation
-            )
-            message = build_message(email, rendered).as_bytes()
-            out.append((sender_address(), email.to_address, message))
+        out = render_outbox()
         db.session.remove()
         db.engine.dispose()
     return out
-
-
-def bare_loop(port: int, messages) -> float:
-    import smtplib
-
-    started = time.perf_counter()
-    smtp = smtplib.SMTP("127.0.0.1", port)
-    for sender, recipient, data in messages:
-        smtp.sendmail(sender, [recipient], data)
-    smtp.quit()
-    return time.perf_counter() - started
 
 
 def run(name: str, url: str, count: int) -> dict:
