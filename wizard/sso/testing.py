@@ -51,3 +51,10 @@ def record_test_failure(provider: IdentityProvider, reason: str) -> None:
     provider.test_result = {"refused": reason}
     provider.tested_at = utcnow()
     db.session.commit()
+
+
+def start_test(provider: IdentityProvider) -> None:
+    """A test round trip begins: until it comes back, the page says it is waiting. Commits."""
+    provider.test_result = {"waiting": True}
+    provider.tested_at = utcnow()
+    db.session.commit()
