@@ -61,6 +61,12 @@ def person(email: str) -> User | None:
 
 @pytest.fixture
 def finish_route(app):
+    """A stand-in for a protocol's last step (see add_proven_route)."""
+    add_proven_route(app)
+    return "/test-sso/acme/proven"
+
+
+def add_proven_route(app) -> None:
     """A stand-in for a protocol's last step: the test says what the provider proved, and the
     real finish_sign_in (or refuse) takes it from there, as the SAML and OIDC views do."""
     from wizard.sso.views.finish import finish_sign_in, refuse
@@ -86,4 +92,3 @@ def finish_route(app):
         return finish_sign_in(found, received, "saml")
 
     app.register_blueprint(bp)
-    return "/test-sso/acme/proven"

@@ -89,3 +89,13 @@ def test_a_test_round_trip_shows_the_attributes_and_signs_nobody_in(app, client,
         result = provider(acme_sso).test_result
         assert ["groups", ["Staff"]] in result["attributes"]
         assert result["claims"]["email"] == "gus@acme.example"
+
+
+def test_an_account_made_by_sso_has_no_password_to_guess(app, client, acme_sso, finish_route):
+    from tests.helpers import submit
+
+    proven(client, finish_route, "gus@acme.example")
+    other = app.test_client()
+    for guess in ("", "!sso-only", "sso-only"):
+        response = submit(other, "/sign-in", {"email": "gus@acme.example", "password": guess})
+        assert response.status_code == 200  # the form again, nobody signed in

@@ -46,7 +46,7 @@ from .protocol import Received, SsoRefused
 from .providers import on_verified_domain
 
 # Accounts made by single sign-on have no password: this never matches one (no "$" parts).
-NO_PASSWORD = "!sso-only"
+SSO_ONLY_HASH = "!sso-only"
 
 
 class Kind(enum.StrEnum):
@@ -209,7 +209,7 @@ def _newcomer(provider, received, claims: Claims, protocol, locale, now) -> Outc
     user = User(
         email=claims.email,
         name=claims.name,
-        password_hash=NO_PASSWORD,
+        password_hash=SSO_ONLY_HASH,
         account_id=account.id,
         role=Role.ADMIN if claims.role == Role.ADMIN else Role.MEMBER,
         user_type=user_type,
