@@ -75,28 +75,22 @@ def refuse(provider: IdentityProvider, error: SsoRefused, protocol: str) -> Resp
     if session.pop(TEST_FLAG, None) == provider.id:
         testing.record_test_failure(provider, error.reason)
         return redirect(url_for("sso.settings", _anchor="test-result"))
+    return _refusal_page(provider, error.reason, "", 400)
+
+
+def _refusal_page(
+    provider: IdentityProvider, reason: Refusal | str | None, email: str, status: int = 403
+) -> Response:
+    """The page that says why nobody was signed in: 400 for an untrusted answer, 403 for
+    someone the business's own rules turn away. The audit line is already written."""
     return (
         render_template(
             "sso/refused.html",
             provider=provider,
             business=provider.account,
             owner=owner_of(provider.account_id),
-            reason=error.reason,
-        ),
-        400,
-    )
-
-
-def _refusal_page(provider: IdentityProvider, refusal: Refusal | None, email: str) -> Response:
-    """The page for someone the business's own rules turn away (403); already audit-logged."""
-    return (
-        render_template(
-            "sso/refused.html",
-            provider=provider,
-            business=provider.account,
-            owner=owner_of(provider.account_id),
-            reason=str(refusal),
+            reason=str(reason),
             email=email,
         ),
-        403,
+        status,
     )
