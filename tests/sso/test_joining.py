@@ -217,3 +217,26 @@ def test_a_message_is_accepted_once_only(app, acme_sso):
         assert remember_once(provider(acme_sso), "_assertion-1", until) is True
         assert remember_once(provider(acme_sso), "_assertion-1", until) is False
         assert remember_once(provider(acme_sso), "_assertion-2", until) is True
+
+
+def test_two_copies_of_one_message_racing_get_in_once(app, acme_sso, is_postgres):
+    """On PostgreSQL the two INSERTs really overlap; the unique constraint lets one win."""
+    import threading
+
+    if not is_postgres:
+        pytest.skip("SQLite has one writer at a time: only PostgreSQL can race here")
+    results, barrier = [], threading.Barrier(4)
+
+    def replay():
+        with app.app_context():
+            found = provider(acme_sso)
+            barrier.wait()
+            results.append(remember_once(found, "_raced", utcnow() + timedelta(minutes=5)))
+            db.session.remove()
+
+    threads = [threading.Thread(target=replay) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [False, False, False, True]
