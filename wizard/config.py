@@ -38,6 +38,12 @@ class Defaults:
     # Emails to invitees (invitations, resent invitations, heads-up messages from the app)
     # one account may send in any 24 hours (wizard/invite/quota.py).
     INVITATIONS_PER_DAY = 50000
+    # Of those, heads-up messages to addresses outside the account's verified domains: the
+    # owner's own words to people the business cannot vouch for, so far fewer.
+    HEADS_UP_OUTSIDE_DOMAINS_PER_DAY = 200
+    # Where the footer of every heads-up tells people to report abuse (an address);
+    # unset: MAIL_DEFAULT_SENDER's address.
+    ABUSE_CONTACT = ""
     MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     # A little more than the biggest upload, so the upload form can say what was wrong.
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
@@ -153,6 +159,7 @@ WHOLE_NUMBERS = {
     "INVITATION_VALID_DAYS": 1,
     "MAX_BATCH_SIZE": 1,
     "INVITATIONS_PER_DAY": 0,
+    "HEADS_UP_OUTSIDE_DOMAINS_PER_DAY": 0,
     "MAX_UPLOAD_BYTES": 1,
     "MAX_CONTENT_LENGTH": 1,
     "MAIL_PORT": 1,
