@@ -8,7 +8,10 @@ from tests.browser.pages import check_page, sign_in
 
 HEADINGS = {
     "en": ("This list belongs to Olivia Owner", "Tell them before the invitation arrives"),
-    "de": ("Diese Liste gehört Olivia Owner", "Informieren Sie die Personen, bevor die Einladung ankommt"),
+    "de": (
+        "Diese Liste gehört Olivia Owner",
+        "Informieren Sie die Personen, bevor die Einladung ankommt",
+    ),
 }
 
 

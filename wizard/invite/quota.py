@@ -48,14 +48,7 @@ class Quota:
 def invitation_quota(account_id: int, now: datetime) -> Quota:
     """How many emails to invitees the account has sent in the last 24 hours, and how many
     more it may send."""
-    used, oldest = db.session.execute(
-        select(func.count(), func.min(AuditEvent.created_at)).where(
-            AuditEvent.account_id == account_id,
-            AuditEvent.created_at > now - WINDOW,
-            COUNTED,
-        )
-    ).one()
-    return Quota(current_app.config["INVITATIONS_PER_DAY"], used, oldest)
+    return _quota(account_id, now, COUNTED, "INVITATIONS_PER_DAY")
 
 
 # Heads-up messages the app sent to addresses outside the account's verified domains (marked
@@ -66,14 +59,18 @@ OUTSIDE_HEADS_UP = and_(HEADS_UP_FROM_THE_APP, AuditEvent.details["outside"].as_
 def heads_up_outside_quota(account_id: int, now: datetime) -> Quota:
     """How many heads-up messages to addresses outside the account's verified domains it has
     sent in the last 24 hours, against HEADS_UP_OUTSIDE_DOMAINS_PER_DAY."""
+    return _quota(account_id, now, OUTSIDE_HEADS_UP, "HEADS_UP_OUTSIDE_DOMAINS_PER_DAY")
+
+
+def _quota(account_id: int, now: datetime, counted, setting: str) -> Quota:
     used, oldest = db.session.execute(
         select(func.count(), func.min(AuditEvent.created_at)).where(
             AuditEvent.account_id == account_id,
             AuditEvent.created_at > now - WINDOW,
-            OUTSIDE_HEADS_UP,
+            counted,
         )
     ).one()
-    return Quota(current_app.config["HEADS_UP_OUTSIDE_DOMAINS_PER_DAY"], used, oldest)
+    return Quota(current_app.config[setting], used, oldest)
 
 
 class QuotaExceeded(Exception):
