@@ -160,6 +160,27 @@ def create_owner_command(business, email, name, licenses, language, password_std
     click.echo(f"Created {business} with {licenses} license(s); {email} can sign in as its owner.")
 
 
+@click.command("heads-up-report")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1))
+@with_appcontext
+def heads_up_report_command(days: int) -> None:
+    """Heads-up messages sent from the app that no invitation followed, per business."""
+    from datetime import timedelta
+
+    from .invite.heads_up_report import heads_ups_without_invitation
+    from .models.types import utcnow
+
+    tallies = heads_ups_without_invitation(utcnow() - timedelta(days=days))
+    click.echo(f"Heads-up messages of the last {days} days that no invitation followed:")
+    if not tallies:
+        click.echo("  none were sent.")
+    for t in tallies:
+        click.echo(
+            f"  {t.business} (account {t.account_id}): {t.unanswered} of {t.sent} unanswered, "
+            f"{t.unanswered_outside} of them outside its verified domains"
+        )
+
+
 def init_app(app: Flask) -> None:
     from .delivery import send_mail_command
 
@@ -168,3 +189,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(create_owner_command)
     app.cli.add_command(seed_scale_command)
+    app.cli.add_command(heads_up_report_command)

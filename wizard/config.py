@@ -38,6 +38,12 @@ class Defaults:
     # Emails to invitees (invitations, resent invitations, heads-up messages from the app)
     # one account may send in any 24 hours (wizard/invite/quota.py).
     INVITATIONS_PER_DAY = 50000
+    # Of those, heads-up messages to addresses outside the account's verified domains: the
+    # owner's own words to people the business cannot vouch for, so far fewer.
+    HEADS_UP_OUTSIDE_DOMAINS_PER_DAY = 200
+    # Where the footer of every heads-up tells people to report abuse (an address);
+    # unset: MAIL_DEFAULT_SENDER's address.
+    ABUSE_CONTACT = ""
     MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     # A little more than the biggest upload, so the upload form can say what was wrong.
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
@@ -72,7 +78,15 @@ class Defaults:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_LIMIT_PER_IP = "30 per 5 minutes"
+    # Per address AND client network (/24, /64): failures from elsewhere never lock the
+    # person out of their own network (wizard/accounts/attempts.py).
     SIGN_IN_LIMIT_PER_ADDRESS = "10 per 15 minutes"
+    # Per address across all networks: past it, only networks that failed for it wait.
+    SIGN_IN_LIMIT_PER_ADDRESS_ALL_NETWORKS = "100 per 15 minutes"
+    # Failures (within the window above) after which the person is told by email, and how
+    # often at most.
+    SIGN_IN_ALERT_AFTER = 20
+    SIGN_IN_ALERT_EMAILS = "1 per hour"
     INVITATION_LINK_LIMIT_PER_IP = "60 per minute"
     # Wrong current passwords on the change-password page, per person.
     # A rate, not a password.
@@ -153,6 +167,8 @@ WHOLE_NUMBERS = {
     "INVITATION_VALID_DAYS": 1,
     "MAX_BATCH_SIZE": 1,
     "INVITATIONS_PER_DAY": 0,
+    "HEADS_UP_OUTSIDE_DOMAINS_PER_DAY": 0,
+    "SIGN_IN_ALERT_AFTER": 1,
     "MAX_UPLOAD_BYTES": 1,
     "MAX_CONTENT_LENGTH": 1,
     "MAIL_PORT": 1,

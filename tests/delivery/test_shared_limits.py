@@ -1,6 +1,8 @@
 """Rate limits hold across processes only with a shared store: two app processes count
 failed sign-ins from one client in a real Redis together, so the limit holds whichever
 process answers; with the default memory:// store each process counts alone (the control).
+Guessing from one network, through both processes, never locks the owner out of another,
+and the owner is mailed once.
 """
 
 import os
@@ -10,9 +12,11 @@ import time
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from tests.helpers import csrf_token
 from tests.postgres import free_port
+from wizard.demo import DEMO_PASSWORD
 
 from .conftest import seeded_app
 from .test_scale_out import app_server, environment, stop_app_server, wait_until_serving
@@ -108,3 +112,62 @@ def test_a_limit_holds_across_two_app_processes_only_with_a_shared_store(
         assert refused == [False] * LIMIT + [True, True], answers
     else:  # each process has seen half of the attempts: neither refuses yet
         assert not any(refused), answers
+
+
+def sign_in_from(url: str, network_address: str, password: str) -> int:
+    """A sign-in as the owner from `network_address` (told to the app by the one proxy it
+    believes, PROXY_FIX=1); the answer's status code."""
+    browser = requests.Session()
+    browser.headers["X-Forwarded-For"] = network_address
+    page = browser.get(f"{url}/sign-in", timeout=10)
+    form = {
+        "csrf_token": csrf_token(page.text),
+        "email": "owner@acme.example",
+        "password": password,
+    }
+    return browser.post(f"{url}/sign-in", data=form, timeout=10, allow_redirects=False).status_code
+
+
+def test_in_redis_guessing_from_one_network_never_locks_the_owner_out_and_mails_once(
+    tmp_path, smtp, redis_url
+):
+    import redis
+
+    from wizard.extensions import db
+    from wizard.models import OutboxEmail
+
+    redis.Redis.from_url(redis_url).flushdb()
+    app = seeded_app(
+        f"sqlite:///{tmp_path / 'shared.sqlite'}",
+        tmp_path,
+        SECRET_KEY="one key for every process of the deployment",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp.port,
+    )
+    env = environment(
+        app,
+        FLASK_RATELIMIT_STORAGE_URI=redis_url,
+        FLASK_PROXY_FIX="1",
+        FLASK_SIGN_IN_LIMIT_PER_ADDRESS=f"{LIMIT} per 5 minutes",
+        FLASK_SIGN_IN_ALERT_AFTER=str(LIMIT),
+    )
+    servers = [app_server(env, tmp_path / f"app{n}.log") for n in range(2)]
+    try:
+        for n, (process, url) in enumerate(servers):
+            wait_until_serving(process, url, tmp_path / f"app{n}.log")
+        urls = [url for _, url in servers]
+        # Guesses from one /24, alternating between the processes as a load balancer would.
+        guesses = [sign_in_from(urls[n % 2], f"203.0.113.{n}", "guess") for n in range(LIMIT + 2)]
+        owner = sign_in_from(urls[1], "198.51.100.20", DEMO_PASSWORD)
+    finally:
+        for process, _ in servers:
+            stop_app_server(process)
+    assert guesses == [200] * LIMIT + [429, 429], guesses
+    assert owner == 302
+    with app.app_context():
+        alerts = db.session.scalars(
+            select(OutboxEmail.to_address).where(OutboxEmail.kind == "sign_in_attempts")
+        ).all()
+        db.session.remove()
+        db.engine.dispose()
+    assert alerts == ["owner@acme.example"]

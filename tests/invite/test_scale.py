@@ -49,9 +49,10 @@ def test_a_batch_of_9999_people_goes_through_every_step_and_is_sent(app, auth, c
 # plans (licenses, check), the people's languages (check, the email preview), and on the sent
 # page the batch, its counts and one page of its invitations.
 STATEMENTS_PER_PAGE = {
-    "start": 3,  # user, open draft, seats
+    "start": 4,  # user, open draft, drafts of others (with their authors), seats
     "people": 2,
-    "heads-up": 5,  # + quota, languages (is the pre-filled message in each reader's own?), SSO link
+    "heads-up": 7,  # + quota, languages (the pre-filled message in each reader's own?),
+    # verified domains and the heads-up cap (how many outside them, how many sent today), SSO link
     "heads-up.txt": 4,  # + languages (each person reads it in their own), the SSO link
     "licenses": 5,  # + domains, plans, seats
     "licenses, page 2": 5,

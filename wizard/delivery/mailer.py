@@ -67,6 +67,12 @@ def product_name() -> str:
     return _display_name(str(current_app.config.get("MAIL_DEFAULT_SENDER") or ""))
 
 
+def abuse_contact() -> str:
+    """Where the heads-up footer says to report abuse: ABUSE_CONTACT, else the sender's address."""
+    configured = str(current_app.config.get("ABUSE_CONTACT") or "").strip()
+    return configured or parseaddr(str(current_app.config.get("MAIL_DEFAULT_SENDER") or ""))[1]
+
+
 @lru_cache(maxsize=8)
 def _display_name(sender: str) -> str:
     return parseaddr(sender)[0] or "Business Invite Wizard"
@@ -155,6 +161,7 @@ def email_values(
         absolute_url=absolute_url,
         user_type_label=user_type_label,
         product_name=product_name(),
+        abuse_contact=abuse_contact(),
     )
     return values
 

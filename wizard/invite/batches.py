@@ -44,6 +44,7 @@ from .drafts import (
     Person,
     answers,
     completed_steps,
+    is_author,
     licensed_count,
     paginate,
     parse_time,
@@ -108,7 +109,8 @@ class SendOutcome:
     batch_id: int | None = None
     already_sent: bool = False
     step: str | None = None
-    reason: str | None = None  # "incomplete", "too_many", "people_changed", "seats", "quota"
+    # "not_author", "incomplete", "too_many", "people_changed", "seats", "quota"
+    reason: str | None = None
 
 
 def _reopen_people(draft: WizardDraft, people: list[Person], own_email: str) -> None:
@@ -125,8 +127,12 @@ def send_batch(
     draft_id: int, *, account: Account, inviter: User, valid_days: int, max_people: int
 ) -> SendOutcome:
     """Check every step again against the database as it is now, then create the invitations,
-    their emails and audit events in one transaction. Sending a draft twice sends it once."""
+    their emails and audit events in one transaction. Sending a draft twice sends it once.
+    Only the draft's author sends it, so the inviter is always whoever wrote the list."""
     draft = lock_draft(draft_id, account.id)
+    if not is_author(draft, inviter.id):
+        db.session.rollback()
+        return SendOutcome(reason="not_author")
     if draft.sent_batch_id is not None:
         db.session.rollback()
         return SendOutcome(draft.sent_batch_id, already_sent=True)

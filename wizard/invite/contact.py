@@ -17,8 +17,16 @@ from ..extensions import db
 from ..models import Account, AuditEvent, DeliveryStatus, OutboxEmail, User, WizardDraft
 from ..models.types import utcnow
 from .batches import audit_rows, locales_of, lock_draft
-from .drafts import Person, answers, people_of, store
-from .quota import QuotaExceeded, invitation_quota, lock_account
+from .drafts import NotYourDraft, Person, answers, is_author, people_of, store
+from .licenses import outside_verified_domains
+from .quota import (
+    HeadsUpCap,
+    HeadsUpCapExceeded,
+    QuotaExceeded,
+    heads_up_outside_quota,
+    invitation_quota,
+    lock_account,
+)
 
 
 def default_heads_up(
@@ -141,6 +149,12 @@ def messages_for(
     return result
 
 
+def heads_up_cap(account_id: int, emails: list[str]) -> HeadsUpCap:
+    """Whether a heads-up to `emails` fits the cap for addresses outside the verified domains."""
+    outside = outside_verified_domains(account_id, emails)
+    return HeadsUpCap(heads_up_outside_quota(account_id, utcnow()), len(outside))
+
+
 def save_heads_up_message(draft: WizardDraft, subject: str, body: str) -> None:
     """Keep the edited message without contacting anyone yet."""
     heads_up = dict(answers(draft.data, "heads_up"))
@@ -164,6 +178,9 @@ def contact_people(
     the personalised heads-up email, in their language while the message is the pre-filled
     one (see messages_for). Returns how many people that was."""
     draft = lock_draft(draft_id, account.id)
+    if not is_author(draft, sender.id):
+        db.session.rollback()
+        raise NotYourDraft
     waiting = [p for p in people_of(draft.data) if not p.contacted_at]
     if how == "app" and waiting:
         lock_account(account.id)  # after the draft's lock, as at Send
@@ -171,6 +188,13 @@ def contact_people(
         if not quota.allows(len(waiting)):
             db.session.rollback()
             raise QuotaExceeded(quota)
+        outside = set(outside_verified_domains(account.id, [p.email for p in waiting]))
+        cap = HeadsUpCap(heads_up_outside_quota(account.id, utcnow()), len(outside))
+        if not cap.fits:
+            db.session.rollback()
+            raise HeadsUpCapExceeded(cap)
+    else:
+        outside = set()
     now = utcnow()
     # Read once, not per person: these are the same in every message.
     account_id, business = account.id, account.name
@@ -217,7 +241,9 @@ def contact_people(
                 sender.id,
                 now,
                 waiting,
-                lambda _p: {"how": how, "draft_id": draft_id},
+                # "outside": counted against HEADS_UP_OUTSIDE_DOMAINS_PER_DAY (quota.py).
+                lambda p: {"how": how, "draft_id": draft_id}
+                | ({"outside": True} if p.email in outside else {}),
             ),
         )
     heads_up = dict(answers(draft.data, "heads_up"))

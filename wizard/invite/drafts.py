@@ -23,6 +23,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import WizardDraft
@@ -163,6 +164,33 @@ def open_draft(account_id: int, user_id: int) -> WizardDraft | None:
         .order_by(WizardDraft.updated_at.desc(), WizardDraft.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def drafts_of_others(account_id: int, user_id: int) -> list[WizardDraft]:
+    """Lists other people of the account are filling in and have not sent: theirs to finish
+    (shown so nobody is surprised by them), most recently changed first."""
+    return list(
+        db.session.scalars(
+            select(WizardDraft)
+            .options(joinedload(WizardDraft.created_by))
+            .where(
+                WizardDraft.account_id == account_id,
+                WizardDraft.created_by_id != user_id,
+                WizardDraft.sent_batch_id.is_(None),
+            )
+            .order_by(WizardDraft.updated_at.desc(), WizardDraft.id.desc())
+            .limit(20)
+        )
+    )
+
+
+def is_author(draft: WizardDraft, user_id: int) -> bool:
+    """A draft belongs to whoever started it: only they change it, send from it or send it."""
+    return draft.created_by_id == user_id
+
+
+class NotYourDraft(Exception):
+    """Someone else's draft: nothing was changed or sent."""
 
 
 def start_draft(account_id: int, user_id: int, *, start_over: bool = False) -> WizardDraft:

@@ -44,6 +44,12 @@ def _verified_domains(account_id: int) -> set[str]:
     }
 
 
+def outside_verified_domains(account_id: int, emails: list[str]) -> list[str]:
+    """The addresses that are not on one of the account's verified domains."""
+    verified = _verified_domains(account_id)
+    return [email for email in emails if domain_of(email) not in verified]
+
+
 def preview_locale(account: Account, email: str) -> str:
     """The language the owner previews an invitation to `email` in: the person's own only on
     the account's verified domains (Privacy); elsewhere the account's, whoever has an account,

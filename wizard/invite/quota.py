@@ -20,10 +20,10 @@ from ..extensions import db
 from ..models import Account, AuditEvent
 
 WINDOW = timedelta(hours=24)
-COUNTED = or_(
-    AuditEvent.action.in_(("invited", "resent")),
-    and_(AuditEvent.action == "contacted", AuditEvent.details["how"].as_string() == "app"),
+HEADS_UP_FROM_THE_APP = and_(
+    AuditEvent.action == "contacted", AuditEvent.details["how"].as_string() == "app"
 )
+COUNTED = or_(AuditEvent.action.in_(("invited", "resent")), HEADS_UP_FROM_THE_APP)
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,29 @@ class Quota:
 def invitation_quota(account_id: int, now: datetime) -> Quota:
     """How many emails to invitees the account has sent in the last 24 hours, and how many
     more it may send."""
+    return _quota(account_id, now, COUNTED, "INVITATIONS_PER_DAY")
+
+
+# Heads-up messages the app sent to addresses outside the account's verified domains (marked
+# when sent): the owner's own words to strangers, the likeliest spam, so capped much lower.
+OUTSIDE_HEADS_UP = and_(HEADS_UP_FROM_THE_APP, AuditEvent.details["outside"].as_boolean())
+
+
+def heads_up_outside_quota(account_id: int, now: datetime) -> Quota:
+    """How many heads-up messages to addresses outside the account's verified domains it has
+    sent in the last 24 hours, against HEADS_UP_OUTSIDE_DOMAINS_PER_DAY."""
+    return _quota(account_id, now, OUTSIDE_HEADS_UP, "HEADS_UP_OUTSIDE_DOMAINS_PER_DAY")
+
+
+def _quota(account_id: int, now: datetime, counted, setting: str) -> Quota:
     used, oldest = db.session.execute(
         select(func.count(), func.min(AuditEvent.created_at)).where(
             AuditEvent.account_id == account_id,
             AuditEvent.created_at > now - WINDOW,
-            COUNTED,
+            counted,
         )
     ).one()
-    return Quota(current_app.config["INVITATIONS_PER_DAY"], used, oldest)
+    return Quota(current_app.config[setting], used, oldest)
 
 
 class QuotaExceeded(Exception):
@@ -64,6 +79,27 @@ class QuotaExceeded(Exception):
     def __init__(self, quota: Quota):
         super().__init__(quota)
         self.quota = quota
+
+
+@dataclass(frozen=True)
+class HeadsUpCap:
+    """The cap on heads-up messages outside the verified domains, for one sending."""
+
+    quota: Quota
+    outside: int  # how many of the people to contact are outside the verified domains
+
+    @property
+    def fits(self) -> bool:
+        return self.quota.allows(self.outside)
+
+
+class HeadsUpCapExceeded(Exception):
+    """These heads-up messages would go past the cap for addresses outside the verified
+    domains; nothing was sent."""
+
+    def __init__(self, cap: HeadsUpCap):
+        super().__init__(cap)
+        self.cap = cap
 
 
 def lock_account(account_id: int) -> None:

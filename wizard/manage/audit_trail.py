@@ -119,6 +119,11 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
         if method:
             return _("User type: %(user_type)s. %(method)s.", user_type=kind, method=method)
         return _("User type: %(user_type)s.", user_type=kind)
+    if action == "contacted" and details.get("how") == "app" and details.get("outside"):
+        return _(
+            "The heads-up message was sent from this app, to an address outside your "
+            "verified domains."
+        )
     if action == "contacted" and details.get("how") == "app":
         return _("The heads-up message was sent from this app.")
     if action == "contacted" and details.get("how") == "own":

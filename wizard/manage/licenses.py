@@ -61,8 +61,13 @@ def members_page(account: Account, search: str = "", number: int = 1) -> Members
 class LicenseChange:
     member: User
     changed: bool
-    # "already_licensed", "already_basic", "no_free_seats" when nothing changed
+    # "already_licensed", "already_basic", "no_free_seats", "owners_own" when nothing changed
     reason: str = ""
+
+
+def owners_own(actor: User, member: User) -> bool:
+    """The owner's license and role are the owner's alone: nobody else may change them."""
+    return member.role == Role.OWNER and actor.id != member.id
 
 
 def find_member(account_id: int, user_id: int) -> User:
@@ -79,6 +84,9 @@ def assign_license(account_id: int, actor_id: int, user_id: int) -> LicenseChang
     """Give a Basic member a license, if a seat is free."""
     account = locked_account(account_id)
     member = find_member(account_id, user_id)
+    if owners_own(find_member(account_id, actor_id), member):
+        db.session.rollback()
+        return LicenseChange(member, False, "owners_own")
     if member.user_type == UserType.LICENSED:
         db.session.rollback()
         return LicenseChange(member, False, "already_licensed")
@@ -92,6 +100,9 @@ def remove_license(account_id: int, actor_id: int, user_id: int) -> LicenseChang
     """Take a member's license back: they become Basic and the seat is free again."""
     locked_account(account_id)
     member = find_member(account_id, user_id)
+    if owners_own(find_member(account_id, actor_id), member):
+        db.session.rollback()
+        return LicenseChange(member, False, "owners_own")
     if member.user_type == UserType.BASIC:
         db.session.rollback()
         return LicenseChange(member, False, "already_basic")

@@ -31,6 +31,8 @@ class WizardDraft(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    # The author: only they change or send it (others see whose it is).
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     # Validated answers per step, keyed by step name.
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Set once, when Send commits the batch; a second Send finds it and does nothing.

@@ -2,6 +2,7 @@
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -19,15 +20,13 @@ from ...common.forms import EmptyForm, normalise_email
 from ...common.security import start_session
 from ...extensions import db, limiter
 from ...models import User
+from .. import attempts
+from ..attempts import network_of
 from ..auth import home_for
 from ..forms import SignInForm
 from ..passwords import password_matches
 
 bp = Blueprint("auth", __name__)
-
-
-def _address_key() -> str:
-    return "sign-in:" + normalise_email(request.form.get("email"))[:254]
 
 
 def _failed(response) -> bool:
@@ -39,21 +38,16 @@ def _failed(response) -> bool:
 @limiter.limit(
     lambda: current_app.config["SIGN_IN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed
 )
-@limiter.limit(
-    lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"],
-    key_func=_address_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
 @keeps_input_on_csrf_error
 def sign_in():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(request.args.get("next")) or home_for(current_user))
     form = SignInForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = db.session.execute(
-            select(User).where(User.email == normalise_email(form.email.data))
-        ).scalar_one_or_none()
+        email, network = normalise_email(form.email.data)[:254], network_of(request.remote_addr)
+        if attempts.refused(email, network):
+            abort(429)
+        user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
         if password_matches(user.password_hash if user else None, form.password.data):
             start_session()
             login_user(user)
@@ -61,6 +55,7 @@ def sign_in():
                 user.locale = session["lang"]  # the choice made on the sign-in page sticks
                 db.session.commit()
             return redirect(safe_next(form.next.data) or home_for(user))
+        attempts.failed(email, network)
         # The same words whether the address is unknown or the password wrong.
         form.password.errors.append(
             _("The email address or password is not right. Check them and try again.")

@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request
 from flask import url_for as flask_url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ...common.scoping import get_scoped_or_404
 from ...guide.quick_guide import GUIDE_KEY_OF_STEP, guide_steps
@@ -38,12 +39,15 @@ def next_url(draft: WizardDraft) -> str:
 
 def wizard_step(name: str) -> Callable:
     """Load the signed-in account's draft (another account's is a 404); a sent draft shows
-    its sent page; a step not reached yet sends the owner to the first incomplete one."""
+    its sent page; someone else's draft says whose it is; a step not reached yet sends the
+    owner to the first incomplete one."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(draft_id: int, **kw):
             draft = get_scoped_or_404(WizardDraft, draft_id)
+            if not drafts.is_author(draft, current_user.id):
+                return someone_elses_draft(draft)
             if draft.sent_batch_id is not None:
                 return redirect(flask_url_for("wizard.sent", draft_id=draft.id))
             if not drafts.can_open(draft.data, name):
@@ -54,6 +58,16 @@ def wizard_step(name: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def someone_elses_draft(draft: WizardDraft):
+    """Another person's list: it exists, whose it is and when it last changed; only they may
+    change or send it (403, nothing changed)."""
+    return render_template(
+        "invite/someone_elses_draft.html",
+        draft=draft,
+        people=len(drafts.user_types(draft.data)),
+    ), 403
 
 
 def render_step(draft: WizardDraft, step: str, template: str = "", **context) -> str:

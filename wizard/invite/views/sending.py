@@ -20,7 +20,15 @@ from ..forms import (
 )
 from ..licenses import license_review, preview_locale
 from ..quota import invitation_quota
-from .navigation import bp, next_url, render_step, requested_page, step_url, wizard_step
+from .navigation import (
+    bp,
+    next_url,
+    render_step,
+    requested_page,
+    someone_elses_draft,
+    step_url,
+    wizard_step,
+)
 
 
 def invitation_preview(person: drafts.Person):
@@ -117,6 +125,8 @@ def send(draft_id: int):
         return redirect(flask_url_for("wizard.sent", draft_id=draft.id))
     if outcome.reason == "quota":  # the check page says how many are left and when
         return check(draft_id=draft.id), 429
+    if outcome.reason == "not_author":
+        return someone_elses_draft(draft)
     flash(_not_sent_message(outcome.reason), "warning")
     return redirect(step_url(draft, outcome.step or "people"))
 

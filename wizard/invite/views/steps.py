@@ -24,7 +24,7 @@ from ..forms import (
 )
 from ..licenses import confirm_licenses, license_review, make_extra_people_basic, set_user_type
 from ..people import entry_from_dict, people_input, save_people
-from ..quota import QuotaExceeded, invitation_quota
+from ..quota import HeadsUpCapExceeded, QuotaExceeded, invitation_quota
 from .navigation import bp, next_url, render_step, requested_page, step_url, wizard_step
 from .sending import invitation_subject
 
@@ -45,6 +45,7 @@ def start():
         "invite/start.html",
         form=form,
         open_draft=drafts.open_draft(current_user.account_id, current_user.id),
+        drafts_of_others=drafts.drafts_of_others(current_user.account_id, current_user.id),
         seats=seat_count(current_user.account),
         user_types=drafts.user_types,
     )
@@ -184,7 +185,7 @@ def heads_up(draft: WizardDraft):
     shown_default = _default_message()
     message = contact.heads_up_message(draft.data, shown_default)
     form = HeadsUpForm(data=message if request.method == "GET" else None)
-    over_quota = None
+    over_quota = over_cap = None
     if form.validate_on_submit():
         try:
             count = contact.answer_heads_up(
@@ -200,6 +201,8 @@ def heads_up(draft: WizardDraft):
             )
         except QuotaExceeded as refused:  # said on the page below, the message kept as typed
             over_quota = refused.quota
+        except HeadsUpCapExceeded as refused:
+            over_cap = refused.cap
         else:
             if form.action == "save":
                 flash(_("Your message is saved."), "success")
@@ -226,8 +229,9 @@ def heads_up(draft: WizardDraft):
         example_subject=example_subject,
         example_body=example_body,
         quota=over_quota or invitation_quota(current_user.account_id, utcnow()),
+        cap=over_cap or contact.heads_up_cap(current_user.account_id, [p.email for p in waiting]),
     )
-    return (page, 429) if over_quota else page
+    return (page, 429) if over_quota or over_cap else page
 
 
 @bp.route("/<id:draft_id>/heads-up/check", methods=["GET", "POST"])
@@ -242,7 +246,7 @@ def heads_up_check(draft: WizardDraft):
     if not waiting:
         return redirect(next_url(draft))
     form = EmptyForm()
-    over_quota = None
+    over_quota = over_cap = None
     if form.validate_on_submit():
         try:
             count = contact.answer_heads_up(
@@ -257,6 +261,8 @@ def heads_up_check(draft: WizardDraft):
             )
         except QuotaExceeded as refused:
             over_quota = refused.quota
+        except HeadsUpCapExceeded as refused:
+            over_cap = refused.cap
         else:
             if count:  # 0 after a double click: the first click did the work and said so
                 flash(_contacted_message("send", count), "success")
@@ -275,8 +281,9 @@ def heads_up_check(draft: WizardDraft):
         example_body=example_body,
         unchanged=contact.is_unchanged(message["subject"], message["body"], shown_default),
         quota=over_quota or invitation_quota(current_user.account_id, utcnow()),
+        cap=over_cap or contact.heads_up_cap(current_user.account_id, [p.email for p in waiting]),
     )
-    return (page, 429) if over_quota else page
+    return (page, 429) if over_quota or over_cap else page
 
 
 @bp.route("/<id:draft_id>/heads-up.txt")

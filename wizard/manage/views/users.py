@@ -9,7 +9,14 @@ from ...common.access import keeps_input_on_csrf_error, manager_required, safe_n
 from ...sso.members import joined_via_sso
 from ..actions import NotFound
 from ..forms import LicenseForm, MemberSearchForm
-from ..licenses import LicenseChange, assign_license, find_member, members_page, remove_license
+from ..licenses import (
+    LicenseChange,
+    assign_license,
+    find_member,
+    members_page,
+    owners_own,
+    remove_license,
+)
 from ..seats import seat_count
 
 bp = Blueprint("users", __name__, url_prefix="/users")
@@ -26,12 +33,13 @@ def member_text() -> dict:
         "give": _("Give a license"),
         "give_to": _("to %(name)s"),
         "none": _("No free license"),
+        "owners_own": _("Only the owner changes this"),
     }
 
 
 @bp.context_processor
 def users_helpers():
-    return {"number": format_decimal, "member_text": member_text}
+    return {"number": format_decimal, "member_text": member_text, "owners_own": owners_own}
 
 
 def users_url(back: str | None) -> str:
@@ -88,6 +96,9 @@ def take_back_license(user_id: int):
         member = find_member(current_user.account_id, user_id)
     except NotFound:
         abort(404)
+    if owners_own(current_user, member):
+        _flash_change(LicenseChange(member, False, "owners_own"))
+        return redirect(back)
     if member.user_type != "licensed":
         flash(_("%(name)s has no license to take back.", name=member.display_name), "info")
         return redirect(back)
@@ -114,6 +125,15 @@ def _flash_change(change: LicenseChange) -> None:
             _(
                 "There is no free license for %(name)s. Take a license back from someone "
                 "else, or buy more licenses.",
+                name=name,
+            ),
+            "error",
+        )
+    elif change.reason == "owners_own":
+        flash(
+            _(
+                "Only %(name)s can change the owner's license. If it should change, ask "
+                "them; nothing was changed.",
                 name=name,
             ),
             "error",
