@@ -10,11 +10,11 @@ import requests
 
 CLIENT_ID = "wizard"
 CLIENT_SECRET = "wizard-test-secret"  # nosec B105 - the test provider's own client
-# Where the provider may send people back: a protocol test's own, and the app's (the test
-# client's host is localhost) for the businesses the view tests configure.
+# Where the provider may send people back: a protocol test's own, and the app's (built from
+# the tests' BASE_URL) for the businesses the view tests configure.
 PROTOCOL_REDIRECT_URI = "http://rp.test/oidc/callback"
 APP_REDIRECT_URIS = tuple(
-    f"http://localhost/sso/{slug}/oidc/callback" for slug in ("acme", "acme-corp", "globex")
+    f"http://invite.test/sso/{slug}/oidc/callback" for slug in ("acme", "globex")
 )
 
 
