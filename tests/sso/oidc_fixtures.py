@@ -64,12 +64,12 @@ def _start(command: list[str], cwd: Path, env: dict | None = None) -> subprocess
             return process
         if process.poll() is not None:
             break
-    _stop(process)
+    stop(process)
     log.seek(0)
     raise RuntimeError(f"{command[:2]} did not start: {log.read()[-2000:]}")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=5)
@@ -80,7 +80,10 @@ def _stop(process: subprocess.Popen) -> None:
     process.log.close()
 
 
-def _start_oidc_provider(**env) -> tuple[subprocess.Popen, Provider]:
+def start_oidc_provider(
+    redirect_uris: tuple[str, ...] = (PROTOCOL_REDIRECT_URI, *APP_REDIRECT_URIS), **env
+) -> tuple[subprocess.Popen, Provider]:
+    """oidc-provider on a free port, sending people back to `redirect_uris` only."""
     node = shutil.which("node")
     if node is None:
         _missing("Node.js is not installed: apt-get install nodejs npm")
@@ -89,9 +92,8 @@ def _start_oidc_provider(**env) -> tuple[subprocess.Popen, Provider]:
             "oidc-provider is not installed: run `npm ci` in tests/sso/oidc_idp (make test does)"
         )
     port = free_port()
-    redirect_uris = ",".join((PROTOCOL_REDIRECT_URI, *APP_REDIRECT_URIS))
     process = _start(
-        [node, "idp.mjs", str(port), redirect_uris, CLIENT_ID, CLIENT_SECRET],
+        [node, "idp.mjs", str(port), ",".join(redirect_uris), CLIENT_ID, CLIENT_SECRET],
         IDP_DIR,
         {**os.environ, **env},
     )
@@ -101,17 +103,17 @@ def _start_oidc_provider(**env) -> tuple[subprocess.Popen, Provider]:
 @pytest.fixture(scope="session")
 def oidc_provider():
     """oidc-provider on a free port; the email is served by userinfo, as the spec says."""
-    process, provider = _start_oidc_provider()
+    process, provider = start_oidc_provider()
     yield provider
-    _stop(process)
+    stop(process)
 
 
 @pytest.fixture(scope="session")
 def oidc_provider_with_email_in_id_token():
     """oidc-provider putting the email in the ID token itself, as Keycloak and Entra ID do."""
-    process, provider = _start_oidc_provider(EMAIL_IN_ID_TOKEN="1")
+    process, provider = start_oidc_provider(EMAIL_IN_ID_TOKEN="1")
     yield provider
-    _stop(process)
+    stop(process)
 
 
 @pytest.fixture(scope="session")
@@ -120,4 +122,4 @@ def rogue_issuer():
     port = free_port()
     process = _start([sys.executable, str(HERE / "oidc_rogue_issuer.py"), str(port)], HERE)
     yield f"http://127.0.0.1:{port}"
-    _stop(process)
+    stop(process)
