@@ -17,7 +17,9 @@ from tests.postgres import free_port
 from tests.sso.conftest import make_provider
 from tests.sso.oidc_fixtures import start_oidc_provider, stop
 from tests.sso.oidc_support import CLIENT_ID, CLIENT_SECRET
-from tests.sso.test_browser_pages import german, shoot
+
+# `tab` is the SSO pages' own (English and German), here on this module's `served` app.
+from tests.sso.test_browser_pages import german, shoot, tab  # noqa: F401 (fixture)
 from wizard.extensions import db
 from wizard.models import User
 from wizard.sso.sealing import seal
@@ -58,20 +60,7 @@ def served(tmp_path_factory):
         db.engine.dispose()
 
 
-@pytest.fixture(params=["en", "de"])
-def tab(request, chromium, served):  # noqa: F811 (chromium is the imported fixture)
-    _app, url = served
-    context = chromium.new_context(
-        base_url=url, viewport={"width": 1100, "height": 800}, locale="en-GB"
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.lang = request.param
-    yield page
-    context.close()
-
-
-def test_a_newcomer_signs_in_through_the_provider_and_arrives_as_a_member(tab, served):
+def test_a_newcomer_signs_in_through_the_provider_and_arrives_as_a_member(tab, served):  # noqa: F811
     app, _url = served
     email = f"nora.{tab.lang}@acme.example"
     # The business's own link. (The "Sign in with SSO" form cannot lead to another origin yet:
@@ -96,7 +85,7 @@ def test_a_newcomer_signs_in_through_the_provider_and_arrives_as_a_member(tab, s
         assert nora.name == f"Nora {tab.lang.title()}"
 
 
-def test_the_settings_page_with_openid_connect_reads_well(tab):
+def test_the_settings_page_with_openid_connect_reads_well(tab):  # noqa: F811 (fixture)
     sign_in(tab, "owner@acme.example")
     tab.goto("/users/single-sign-on")
     if tab.lang == "de":
