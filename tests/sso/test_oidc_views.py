@@ -11,7 +11,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from tests.helpers import h1_of, text_of
+from tests.helpers import h1_of, submit, text_of
 from tests.sso.conftest import make_provider, person
 from tests.sso.oidc_support import CLIENT_ID, CLIENT_SECRET, sign_in_at_provider
 from wizard.extensions import db
@@ -23,11 +23,12 @@ pytest_plugins = ["tests.sso.oidc_fixtures"]
 CALLBACK = "http://invite.test/sso/acme/oidc/callback"
 
 
-def configure(app, issuer: str) -> None:
+def configure(app, issuer: str, *, enabled: bool = True) -> None:
     with app.app_context():
         make_provider(
             app,
             protocol="oidc",
+            enabled=enabled,
             issuer=issuer,
             client_id=CLIENT_ID,
             client_secret_sealed=seal(CLIENT_SECRET),
@@ -120,6 +121,14 @@ def test_an_unreachable_provider_gets_the_refusal_page_not_an_error(app, client)
     assert refusals(app) == ["provider_error"]
 
 
+def test_a_provider_that_is_turned_off_sends_nobody_to_the_provider(app, client, oidc_provider):
+    configure(app, oidc_provider.issuer, enabled=False)
+
+    response = client.get("/sso/acme/oidc/login")
+
+    assert response.location.endswith("/sso/acme")
+
+
 def test_a_business_without_openid_connect_has_no_oidc_endpoints(app, client, acme_sso):
     assert client.get("/sso/acme/oidc/login").status_code == 404
     assert client.get("/sso/acme/oidc/callback?state=x&code=y").status_code == 404
@@ -174,9 +183,7 @@ def test_each_oidc_attack_at_the_callback_is_refused_with_nothing_created(
     assert refusals(app) == [reason]
 
 
-def test_a_sign_in_is_over_after_its_first_callback_even_a_refused_one(
-    app, client, oidc_provider
-):
+def test_a_sign_in_is_over_after_its_first_callback_even_a_refused_one(app, client, oidc_provider):
     configure(app, oidc_provider.issuer)
     returned = sign_in_at_provider(go_to_provider(client), "ida@acme.example", CALLBACK)
     state = dict(parse_qsl(urlsplit(returned).query))["state"]
@@ -188,3 +195,21 @@ def test_a_sign_in_is_over_after_its_first_callback_even_a_refused_one(
     assert refusals(app) == ["provider_error", "wrong_state"]
     with app.app_context():
         assert person("ida@acme.example") is None
+
+
+def test_the_owners_connection_test_shows_what_the_provider_sent_and_signs_nobody_in(
+    app, client, auth, oidc_provider
+):
+    configure(app, oidc_provider.issuer, enabled=False)  # tested before it is turned on
+    auth.sign_in()
+    start = submit(client, "/users/single-sign-on/test", page="/users/single-sign-on")
+    assert start.location.endswith("/sso/acme/oidc/login")
+
+    returned = sign_in_at_provider(go_to_provider(client), "kim.tester@acme.example", CALLBACK)
+    response = client.get(at_the_callback(returned))
+
+    assert response.location.endswith("/users/single-sign-on#test-result")
+    page = text_of(client.get("/users/single-sign-on"))
+    assert "kim.tester@acme.example" in page and "given_name" in page
+    with app.app_context():
+        assert person("kim.tester@acme.example") is None
