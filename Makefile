@@ -15,8 +15,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+# The OpenID Connect tests run the npm package oidc-provider with Node (tests/sso/oidc_idp/).
+$(VENV)/.installed-test: pyproject.toml tests/sso/oidc_idp/package-lock.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@if command -v npm >/dev/null; then cd tests/sso/oidc_idp && npm ci --no-audit --no-fund --silent; \
+	else echo "npm is missing (apt-get install nodejs npm): the OpenID Connect tests will be skipped"; fi
 	touch $(VENV)/.installed $@
 
 translations: $(VENV)/.installed

@@ -28,6 +28,7 @@ BLUEPRINTS = (
     "delivery.views",
     "domains.views",
     "sso.views",
+    "sso.views.oidc",
 )
 
 
