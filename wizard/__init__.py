@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "guide.views",
     "delivery.views",
     "domains.views",
+    "sso.views",
 )
 
 

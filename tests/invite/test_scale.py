@@ -51,8 +51,8 @@ def test_a_batch_of_9999_people_goes_through_every_step_and_is_sent(app, auth, c
 STATEMENTS_PER_PAGE = {
     "start": 3,  # user, open draft, seats
     "people": 2,
-    "heads-up": 4,  # + quota, languages (is the pre-filled message in each reader's own?)
-    "heads-up.txt": 3,  # + languages (each person reads it in their own)
+    "heads-up": 5,  # + quota, languages (is the pre-filled message in each reader's own?), SSO link
+    "heads-up.txt": 4,  # + languages (each person reads it in their own), the SSO link
     "licenses": 5,  # + domains, plans, seats
     "licenses, page 2": 5,
     "check": 8,  # + domains, plans, seats, languages, quota, the preview's domain check

@@ -13,7 +13,15 @@ from tests.helpers import csrf_token, submit, text_of
 from tests.invite.flow import add_people, heads_up, start, to_check
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
-from wizard.models import Invitation, InvitationStatus, Role, User, UserType, VerifiedDomain
+from wizard.models import (
+    IdentityProvider,
+    Invitation,
+    InvitationStatus,
+    Role,
+    User,
+    UserType,
+    VerifiedDomain,
+)
 from wizard.models.types import utcnow
 
 NEW_PASSWORD = "tidy orange lantern"
@@ -84,6 +92,10 @@ def _attack_plan(app, dns):
         domain = db.session.scalar(
             select(VerifiedDomain.id).where(VerifiedDomain.domain == "acme.example")
         )
+        # Acme's identity provider, saved but off: its settings, switch and test have work.
+        db.session.add(IdentityProvider(account_id=acme, slug="acme", enabled=False,
+                                        idp_metadata_xml="<EntityDescriptor/>"))
+        db.session.commit()
         pending, member = pending_domain.id, _user_id("member@acme.example")
         admin = _user_id("admin@acme.example")
     app.config["DNS_RESOLVER"] = dns.address
@@ -126,6 +138,10 @@ def _attack_plan(app, dns):
         "invite.sign_out": (ana, f"/invitation/{ana_token}/sign-out", {}),
         "invite.create_account": (stranger, f"/invitation/{gus_token}/create-account", {
             "name": "Gus Newman", "password": NEW_PASSWORD}),
+        "sso.settings": (owner, "/users/single-sign-on", {
+            "protocol": "saml", "provisioning": "invited", "email_attribute": "mail"}),
+        "sso.switch": (owner, "/users/single-sign-on/switch", {"on": "1"}),
+        "sso.test_connection": (owner, "/users/single-sign-on/test", {}),
     }
     # A genuine token, but from somebody else's session: as a forged page would carry.
     other = app.test_client()

@@ -170,6 +170,7 @@ def accept_invitation(
             "user_type": str(user.user_type),
             "refund_method": refund.method if refund else None,
             **({"no_free_license": True} if joined_as_basic else {}),
+            **({"via": "sso"} if invitation.via_sso else {}),
         },
     )
     if joined_as_basic:

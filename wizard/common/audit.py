@@ -26,6 +26,12 @@ ACTIONS = (
     "domain_added",
     "domain_verified",
     "domain_removed",
+    "sso_joined",
+    "sso_started",
+    "sso_refused",
+    "sso_settings_changed",
+    "sso_turned_on",
+    "sso_turned_off",
 )
 
 # details["by"] for what the invited person did from their link, signed out: nobody's

@@ -28,6 +28,7 @@ from ..invite.drafts import STEPS
 from ..manage.seats import seat_count
 from ..models import Account
 from ..models.types import utcnow
+from ..sso.members import sso_link
 
 # Most recent renders kept per app; each PDF is about 40 KB.
 CACHE_SIZE = 64
@@ -52,6 +53,7 @@ class Personalisation:
     seats_purchased: int
     seats_free: int
     prepared_on: date
+    sso_url: str = ""  # the business's single sign-on link, while it is on
 
     @property
     def seats_taken(self) -> int:
@@ -80,6 +82,7 @@ def personalisation_for(
         seats_purchased=seats.purchased,
         seats_free=seats.free,
         prepared_on=today or utcnow().date(),
+        sso_url=sso_link(account.id),
     )
 
 

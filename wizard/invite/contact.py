@@ -27,6 +27,7 @@ def default_heads_up(
     valid_days: int,
     invitation_subject: str,
     guide_url: str = "",
+    sso_url: str = "",
 ) -> dict[str, str]:
     """The pre-filled message; {name} and {business} are filled in for each person."""
     return {
@@ -49,6 +50,17 @@ def default_heads_up(
         + (
             _("What joining means for you, in a short guide: %(url)s", url=guide_url) + "\n\n"
             if guide_url
+            else ""
+        )
+        + (
+            _(
+                "You can also join without waiting for the email: sign in with your work "
+                "address through our company sign-in (single sign-on) at %(url)s. You still "
+                "see the refund amount and choose before anything changes.",
+                url=sso_url,
+            )
+            + "\n\n"
+            if sso_url
             else ""
         )
         + _("Look out for an email with the subject “%(subject)s”.", subject=invitation_subject)

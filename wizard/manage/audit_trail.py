@@ -75,6 +75,12 @@ def action_labels() -> dict[str, str]:
         "domain_added": _("Domain added"),
         "domain_verified": _("Domain verified"),
         "domain_removed": _("Domain removed"),
+        "sso_joined": _("Joined via single sign-on"),
+        "sso_started": _("Signed in with single sign-on, choosing refund details"),
+        "sso_refused": _("Single sign-on refused"),
+        "sso_settings_changed": _("Single sign-on settings changed"),
+        "sso_turned_on": _("Single sign-on turned on"),
+        "sso_turned_off": _("Single sign-on turned off"),
     }
 
 
@@ -94,7 +100,14 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
     if action == "resent" and details.get("expires_at"):
         expires = datetime.fromisoformat(details["expires_at"])
         return _("New link valid until %(date)s.", date=format_date(expires, "long"))
-    if action in ("invited", "accepted") and details.get("user_type") in ("basic", "licensed"):
+    if action == "accepted" and details.get("via") == "sso":
+        return _("Joined via single sign-on, after choosing refund details. %(more)s",
+                 more=describe("accepted", {**details, "via": None})).strip()
+    if action == "sso_refused" and details.get("reason"):
+        return _("Reason: %(reason)s.", reason=details["reason"])
+    if action in ("invited", "accepted", "sso_joined", "sso_started") and details.get(
+        "user_type"
+    ) in ("basic", "licensed"):
         kind = _("Basic") if details["user_type"] == "basic" else _("Licensed")
         method = refund_method_label(details.get("refund_method"))
         if details.get("no_free_license"):

@@ -13,6 +13,7 @@ from .account import (
 from .audit import AuditEvent
 from .invitation import Invitation, InvitationBatch, InvitationStatus, RefundRecord, WizardDraft
 from .mail import DeliveryStatus, OutboxEmail
+from .sso import IdentityProvider, Protocol, Provisioning, SsoMember, SsoSeenMessage
 
 __all__ = [
     "Account",
@@ -22,10 +23,15 @@ __all__ = [
     "DeliveryStatus",
     "Invitation",
     "InvitationBatch",
+    "IdentityProvider",
     "InvitationStatus",
     "OutboxEmail",
+    "Protocol",
+    "Provisioning",
     "RefundRecord",
     "Role",
+    "SsoMember",
+    "SsoSeenMessage",
     "Subscription",
     "User",
     "UserType",

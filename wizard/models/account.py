@@ -74,6 +74,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     # Bumped at sign-out and password change, so an old session cookie stops working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Set when the business turns a member off (by its identity provider, later by SCIM):
+    # single sign-on refuses them and creates nothing.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="users", lazy="joined")

@@ -78,6 +78,9 @@ class Invitation(db.Model):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Made by single sign-on for someone with an account of their own, who signed in through
+    # the business's provider and is choosing refund details (no email is sent for it).
+    via_sso: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id], lazy="raise")
 

@@ -1,6 +1,6 @@
 """The wizard's first steps: start, who, tell them first (the heads-up) and licenses."""
 
-from flask import Response, current_app, flash, redirect, render_template, request
+from flask import Response, current_app, flash, g, redirect, render_template, request
 from flask import url_for as flask_url_for
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
@@ -11,6 +11,7 @@ from ...common.forms import EmptyForm
 from ...manage.seats import seat_count
 from ...models import WizardDraft
 from ...models.types import utcnow
+from ...sso.members import sso_link
 from .. import batches, contact, drafts
 from ..forms import (
     HeadsUpForm,
@@ -126,6 +127,13 @@ def _problems_message(count: int, ready: int) -> str:
 HEADS_UP_RECIPIENTS_SHOWN = 50
 
 
+def _sso_link() -> str:
+    """The business's single sign-on link for the message, looked up once per request."""
+    if "sso_link" not in g:
+        g.sso_link = sso_link(current_user.account_id)
+    return g.sso_link
+
+
 def _default_message(locale: str | None = None) -> dict[str, str]:
     """The pre-filled heads-up in `locale` (default: the page's language). It says what to
     look out for: the invitation's own subject line, as that reader will see it."""
@@ -138,6 +146,7 @@ def _default_message(locale: str | None = None) -> dict[str, str]:
             invitation_subject(locale),
             # The public guide for invitees, from BASE_URL like every link in an email.
             current_app.config["BASE_URL"].rstrip("/") + flask_url_for("guide.invitees"),
+            _sso_link(),
         )
 
 

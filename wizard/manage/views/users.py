@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...common.access import keeps_input_on_csrf_error, manager_required, safe_next
+from ...sso.members import joined_via_sso
 from ..actions import NotFound
 from ..forms import LicenseForm, MemberSearchForm
 from ..licenses import LicenseChange, assign_license, find_member, members_page, remove_license
@@ -52,6 +53,7 @@ def index():
         filters=filters,
         license_form=LicenseForm(back=request.full_path),
         args={"q": search} if search else {},
+        via_sso=joined_via_sso(member.id for member in listing.page.items),
     )
 
 

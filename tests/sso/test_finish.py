@@ -1,0 +1,101 @@
+"""finish_sign_in and refuse: what the person sees after a protocol has spoken (issue 19)."""
+
+from sqlalchemy import select
+
+from tests.helpers import h1_of, text_of
+from tests.sso.conftest import person, provider
+from wizard.extensions import db
+from wizard.models import AuditEvent, User
+from wizard.sso.views.finish import TEST_FLAG
+
+
+def proven(client, url, email, **fields):
+    data = {"subject": email, "attr:email": email, **fields}
+    return client.post(url, data=data)
+
+
+def refusal_reasons():
+    return [d["reason"] for d in db.session.execute(
+        select(AuditEvent.details).where(AuditEvent.action == "sso_refused")).scalars()]
+
+
+def test_a_newcomer_lands_on_the_welcome_page_signed_in(app, client, acme_sso, finish_route):
+    response = proven(client, finish_route, "gus@acme.example", **{"attr:given_name": "Gus"})
+    assert response.status_code == 302 and response.location.endswith("/sso/acme/welcome")
+    page = client.get(response.location)
+    assert h1_of(page) == "Welcome to Acme Corp"
+    assert "Gus · Acme Corp" in text_of(page)  # signed in, as the header says
+
+
+def test_a_pro_user_lands_on_the_invitation_page_with_the_refund(app, client, acme_sso,
+                                                                   finish_route):
+    response = proven(client, finish_route, "ana.pro@acme.example")
+    assert "/invitation/" in response.location
+    page = client.get(response.location)
+    text = text_of(page)
+    assert "choose what happens to your subscription" in text
+    assert "ana.pro@acme.example" in text and "Acme Corp" in text
+    with app.app_context():
+        assert not person("ana.pro@acme.example").account.is_business
+
+
+def test_a_replayed_message_is_refused_the_second_time(app, client, acme_sso, finish_route):
+    first = proven(client, finish_route, "member@acme.example", message_id="_a1")
+    again = proven(app.test_client(), finish_route, "member@acme.example", message_id="_a1")
+    assert first.status_code == 302
+    assert again.status_code == 400 and h1_of(again) == "We could not sign you in"
+    with app.app_context():
+        assert refusal_reasons() == ["replayed"]
+
+
+def test_a_refused_message_gets_a_clear_page_and_an_audit_line(app, client, acme_sso,
+                                                                 finish_route):
+    response = client.post(finish_route, data={"refuse": "bad_signature"})
+    assert response.status_code == 400
+    assert "Start again from the beginning" in text_of(response)
+    assert "bad_signature" in text_of(response)
+    with app.app_context():
+        assert refusal_reasons() == ["bad_signature"]
+
+
+def test_an_address_outside_the_domains_is_told_why(app, client, acme_sso, finish_route):
+    response = proven(client, finish_route, "chen.pro@partner.example")
+    assert response.status_code == 403
+    assert h1_of(response) == ("This address cannot sign in to Acme Corp with single sign-on")
+    assert "chen.pro@partner.example" in text_of(response)
+    assert "Nothing has been changed" in text_of(response)
+
+
+def test_a_member_of_another_business_sees_whom_to_ask(app, client, acme_sso, finish_route):
+    with app.app_context():
+        globex = person("owner@globex.example")
+        db.session.add(User(email="hal@acme.example", password_hash="x",
+                            account_id=globex.account_id))
+        db.session.commit()
+    response = proven(client, finish_route, "hal@acme.example")
+    page = client.get(response.location)
+    assert h1_of(page) == "You are already in another business account"
+    assert "Ask the owner of Globex" in text_of(page)
+
+
+def test_a_test_round_trip_shows_the_attributes_and_signs_nobody_in(app, client, acme_sso,
+                                                                      finish_route):
+    with client.session_transaction() as session:
+        session[TEST_FLAG] = acme_sso
+    response = proven(client, finish_route, "gus@acme.example", **{"attr:groups": "Staff"})
+    assert response.location.endswith("/users/single-sign-on#test-result")
+    with app.app_context():
+        assert person("gus@acme.example") is None
+        result = provider(acme_sso).test_result
+        assert ["groups", ["Staff"]] in result["attributes"]
+        assert result["claims"]["email"] == "gus@acme.example"
+
+
+def test_an_account_made_by_sso_has_no_password_to_guess(app, client, acme_sso, finish_route):
+    from tests.helpers import submit
+
+    proven(client, finish_route, "gus@acme.example")
+    other = app.test_client()
+    for guess in ("", "!sso-only", "sso-only"):
+        response = submit(other, "/sign-in", {"email": "gus@acme.example", "password": guess})
+        assert response.status_code == 200  # the form again, nobody signed in
