@@ -28,6 +28,8 @@ BLUEPRINTS = (
     "delivery.views",
     "domains.views",
     "sso.views",
+    "sso.views.saml",
+    "sso.views.dev_idp",
 )
 
 

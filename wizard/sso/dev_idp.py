@@ -3,7 +3,9 @@
 The app's development identity provider (`dev_idp.py`, demo mode only) and the tests' real
 identity provider in its own process (`tests/sso/saml_idp.py`) run this same code, each with
 its own key. It trusts the service provider named in the AuthnRequest (its entity ID and ACS
-URL), which a production identity provider never would: it is for trying things out.
+URL), which a production identity provider never would: it is for trying things out. The
+app's own instance (`development_identity`) serves it at /dev/idp/ in demo mode only, to this
+machine only (`views/dev_idp.py`), like the development mailbox.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
@@ -145,3 +149,61 @@ def response_xml(
 def encoded(xml: str) -> str:
     """A response as the HTTP-POST binding carries it (the SAMLResponse form field)."""
     return base64.b64encode(xml.encode()).decode()
+
+
+# ---------------------------------------------------------------- the app's development IdP
+
+# Who the development identity provider lets you sign in as (demo mode): the demo people on
+# acme.example, someone with no account yet, and someone outside Acme's verified domain.
+DEMO_PEOPLE = (
+    Person("ana.pro@acme.example", "Ana", "Pro"),
+    Person("ben.pro@acme.example", "Ben", "Pro"),
+    Person("dora@acme.example", "Dora", "Basic"),
+    Person("member@acme.example", "Mia", "Member"),
+    Person("nora.new@acme.example", "Nora", "New"),
+    Person("chen.pro@partner.example", "Chen", "Pro"),
+)
+
+
+def _make_key_pair(key_file: Path, cert_file: Path) -> None:
+    """A self-signed RSA key pair for the development IdP, made once per instance folder."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Development identity provider")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=3650))
+        .sign(key, hashes.SHA256())
+    )
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key_file.chmod(0o600)
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def development_identity(instance_path: str, base_url: str) -> IdpIdentity:
+    """The development IdP of this installation: served at /dev/idp/, key in the instance folder."""
+    folder = Path(instance_path) / "dev_idp"
+    key_file, cert_file = folder / "idp.key", folder / "idp.crt"
+    if not key_file.exists() or not cert_file.exists():
+        _make_key_pair(key_file, cert_file)
+    base = base_url.rstrip("/")
+    return IdpIdentity(
+        f"{base}/dev/idp/metadata", f"{base}/dev/idp/sso", str(key_file), str(cert_file)
+    )
