@@ -29,6 +29,8 @@ BLUEPRINTS = (
     "domains.views",
     "sso.views",
     "sso.views.oidc",
+    "sso.views.saml",
+    "sso.views.dev_idp",
 )
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
 
 from .accounts.passwords import hash_password
@@ -12,6 +13,7 @@ from .models import (
     Account,
     AccountKind,
     BillingPeriod,
+    IdentityProvider,
     Role,
     Subscription,
     User,
@@ -144,7 +146,29 @@ def seed_demo(today: date | None = None, password_hash: str | None = None) -> No
 
     for person in INDIVIDUALS:
         _seed_individual(person, today, pw)
+    if current_app.config.get("DEMO_MODE"):
+        _seed_demo_sso(acme)
     db.session.commit()
+
+
+def _seed_demo_sso(acme: Account) -> None:
+    """Acme signs in through the development identity provider (/dev/idp/, demo mode only)."""
+    from .sso.dev_idp import development_identity, idp_metadata_xml
+    from .sso.providers import provider_of, slugify
+
+    if provider_of(acme.id) is not None:
+        return  # the owner may have changed it: a second run leaves it alone
+    identity = development_identity(current_app.instance_path, current_app.config["BASE_URL"])
+    db.session.add(
+        IdentityProvider(
+            account_id=acme.id,
+            protocol="saml",
+            enabled=True,
+            slug=slugify(acme.name),
+            idp_metadata_xml=idp_metadata_xml(identity),
+            idp_entity_id=identity.entity_id,
+        )
+    )
 
 
 def _seed_individual(person: Individual, today: date, pw: str) -> None:
