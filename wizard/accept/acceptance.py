@@ -19,6 +19,7 @@ from ..accounts.passwords import hash_password
 from ..common import audit
 from ..common.forms import normalise_email
 from ..delivery.outbox import queue_email
+from ..delivery.responses import tell_inviter
 from ..extensions import db
 from ..models import AuditEvent, Invitation, InvitationStatus, RefundRecord, Role, User, UserType
 from ..models.types import utcnow
@@ -174,11 +175,18 @@ def accept_invitation(
             invitation_id=invitation.id,
             context=_receipt_context(user, link, refund, quote),
         )
+    _tell_inviter(invitation, link, user.user_type)
     try:
         db.session.commit()
     except IntegrityError:  # the unique refund per invitation: someone else won
         return _gone(token, now, user_id)
     return Result(Outcome.DONE, look_up(token, now), user_id=user_id, refund=refund)
+
+
+def _tell_inviter(invitation: Invitation, link: Link, joined_as: UserType | None,
+                  message: str = "") -> None:
+    tell_inviter(invitation, link.business, joined_as=joined_as,
+                 locale=person_locale(invitation.invited_by), message=message)
 
 
 def _receipt_context(user: User, link: Link, refund: RefundRecord, quote: RefundQuote) -> dict:
@@ -234,6 +242,7 @@ def accept_with_new_account(
         invitation_id=invitation.id,
         details={"user_type": str(invitation.user_type), "new_account": True},
     )
+    _tell_inviter(invitation, link, user.user_type)
     user_id = user.id
     try:
         db.session.commit()
@@ -258,7 +267,6 @@ def decline_invitation(
             return Result(Outcome.WRONG_ACCOUNT, link, user_id=user_id)
     if not _claim(invitation, now, status=InvitationStatus.DECLINED):
         return _gone(token, now, user_id)
-    inviter = invitation.invited_by
     audit.record(
         "declined",
         account_id=invitation.account_id,
@@ -267,20 +275,7 @@ def decline_invitation(
         invitation_id=invitation.id,
         details={"message": message} if message else {},
     )
-    queue_email(
-        "invitation_declined",
-        inviter.email,
-        account_id=invitation.account_id,
-        locale=person_locale(inviter),
-        invitation_id=invitation.id,
-        context={
-            "inviter_name": inviter.display_name,
-            "invitee_email": invitation.email,
-            "invitee_name": invitation.name,
-            "business": link.business.name,
-            "message": message,
-        },
-    )
+    _tell_inviter(invitation, link, None, message=message)
     db.session.commit()
     return Result(Outcome.DONE, look_up(token, now), user_id=user_id)
 

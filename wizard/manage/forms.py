@@ -1,9 +1,9 @@
-"""The forms of the Users page, the Pending tab and the audit log."""
+"""The forms of the Users page, the licenses page, the Pending tab and the audit log."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SearchField, SelectField
+from wtforms import HiddenField, IntegerField, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..common.forms import StripWhitespaceForm
 from .audit_trail import AuditFilter
@@ -112,3 +112,22 @@ class AuditFilterForm(StripWhitespaceForm):
         return AuditFilter(
             person=self.person.data or "", action=self.action.data or "", page=page or 1
         )
+
+
+class LicenseSeatsForm(StripWhitespaceForm):
+    """The new number of licenses: a GET form, it only asks what the change would do."""
+
+    class Meta:
+        csrf = False  # nothing changes until the payment page
+
+    seats = IntegerField(
+        _l("New number of licenses"),
+        validators=[
+            InputRequired(message=_l("Enter the number of licenses you want, like 12")),
+            NumberRange(
+                min=0, max=100000, message=_l("Enter a whole number from 0 to 100,000")
+            ),
+        ],
+        invalid_value_message=_l("Enter the number of licenses as a whole number, like 12"),
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
