@@ -106,3 +106,11 @@ def test_an_admin_may_look_but_not_change(app, client, auth):
 def test_the_wizard_and_the_users_page_link_to_the_licenses_page(app, client, auth):
     auth.sign_in()
     assert 'href="/users/licenses/" id="licenses-link"' in client.get("/users/").text
+
+
+def test_a_number_out_of_range_says_the_range_once(app, client, auth):
+    auth.sign_in()
+    page = client.get("/users/licenses/?seats=-3")
+    assert page.status_code == 400
+    assert text_of(page).count("Enter a whole number from 0 to 100,000") == 2  # summary + field
+    assert 'value="-3"' in page.text and 'type="text"' in page.text

@@ -3,7 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from ..common.forms import StripWhitespaceForm
 from .audit_trail import AuditFilter
@@ -122,12 +123,14 @@ class LicenseSeatsForm(StripWhitespaceForm):
 
     seats = IntegerField(
         _l("New number of licenses"),
-        validators=[
-            InputRequired(message=_l("Enter the number of licenses you want, like 12")),
-            NumberRange(
-                min=0, max=100000, message=_l("Enter a whole number from 0 to 100,000")
-            ),
-        ],
+        validators=[InputRequired(message=_l("Enter the number of licenses you want, like 12"))],
         invalid_value_message=_l("Enter the number of licenses as a whole number, like 12"),
-        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+        # A text box, as GOV.UK advises: a number box drops what it cannot read, so the
+        # person would not see what they typed next to the message.
+        widget=TextInput(),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
     )
+
+    def validate_seats(self, field) -> None:
+        if field.data is not None and not 0 <= field.data <= 100000:
+            raise ValidationError(_l("Enter a whole number from 0 to 100,000"))
