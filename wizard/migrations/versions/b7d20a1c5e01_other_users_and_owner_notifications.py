@@ -56,6 +56,8 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
+        # First the enum's CHECK: SQLite's copy of the table would still name the column.
+        batch_op.drop_constraint('responsenotices_enum', type_='check')
         batch_op.drop_column('response_summary_on')
         batch_op.drop_column('response_notices')
 
