@@ -148,3 +148,26 @@ def test_the_invitation_stays_pending_until_the_person_accepts(demo_app, client,
     submit(client, remove)
     with demo_app.app_context():
         assert invitation_for(token).status == InvitationStatus.PENDING
+
+
+def test_paying_never_sends_anyone_to_another_site(demo_app, client, auth):
+    auth.sign_in("emil.pro@acme.example")
+    with demo_app.app_context():
+        account = user("emil.pro@acme.example").account_id
+    page = f"/dev/billing/?account={account}&amount=15.99&currency=USD"
+    response = submit(client, f"{page}&return_to=https://evil.example/", page=page)
+    assert response.status_code == 302 and response.location == "/account/"
+
+
+def test_a_second_blocker_links_to_where_it_is_resolved(demo_app, client, auth):
+    with demo_app.app_context():
+        emil = user("emil.pro@acme.example")
+        db.session.add(OtherUser(account_id=emil.account_id, email="eva@example.org", name="Eva"))
+        db.session.commit()
+    token = invite(demo_app, "emil.pro@acme.example")
+    auth.sign_in("emil.pro@acme.example")
+    page = client.get(f"/invitation/{token}")
+    assert '<a href="/account/#other-users">Remove the other users from your account.</a>' in (
+        page.text
+    )
+    assert client.get("/account/").status_code == 200
