@@ -11,7 +11,7 @@ from tests.helpers import csrf_token, submit, text_of
 from tests.invite.flow import to_check
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
-from wizard.models import Invitation, InvitationStatus, Role, User, VerifiedDomain
+from wizard.models import Invitation, InvitationStatus, OtherUser, Role, User, VerifiedDomain
 
 NEW_PASSWORD = "tidy orange lantern"
 
@@ -39,6 +39,9 @@ def _attack_plan(app):
     something if the request were genuine."""
     owner = _signed_in(app, "owner@acme.example")
     ana = _signed_in(app, "ana.pro@acme.example")
+    emil = _signed_in(app, "emil.pro@acme.example")
+    fay = _signed_in(app, "fay.pro@acme.example")
+    app.config["DEMO_MODE"] = True  # the development billing page is there to be attacked
     stranger = app.test_client()
     base = to_check(owner, "new.person@acme.example")  # a draft ready to send
     ana_token = invite(app, "ana.pro@acme.example")
@@ -51,12 +54,19 @@ def _attack_plan(app):
             select(VerifiedDomain.id).where(VerifiedDomain.domain == "acme.example")
         )
         member, admin = _user_id("member@acme.example"), _user_id("admin@acme.example")
+        finn = db.session.scalar(select(OtherUser.id).where(OtherUser.name == "Finn"))
+        emil_account = db.session.scalar(
+            select(User.account_id).where(User.email == "emil.pro@acme.example")
+        )
     draft = int(base.rsplit("/", 1)[1])
     ids = {"ids": str(ana_invitation), "back": "/users/pending/"}
     plan = {
         "account.change_password": (owner, "/account/password", {
             "current_password": DEMO_PASSWORD, "new_password": NEW_PASSWORD,
             "confirm_password": NEW_PASSWORD}),
+        "account.remove_other_user": (fay, f"/account/users/{finn}/remove", {}),
+        "account.notifications": (owner, "/account/notifications", {"response_notices": "none"}),
+        "billing.pay": (emil, f"/dev/billing/?account={emil_account}&amount=15.99", {}),
         "auth.sign_in": (stranger, "/sign-in", {
             "email": "owner@acme.example", "password": DEMO_PASSWORD}),
         "auth.sign_out": (owner, "/sign-out", {}),
