@@ -20,6 +20,8 @@ BLUEPRINTS = (
     "accounts.views.language",
     "manage.views.users",
     "accounts.views.account",
+    "accounts.views.billing",
+    "manage.views.licenses",
     "invite.views",
     "accept.views",
     "manage.views.pending",

@@ -83,6 +83,13 @@ class Defaults:
     # The token lives as long as the session: no surprise expiry in the middle of a form.
     WTF_CSRF_TIME_LIMIT = None
 
+    # The platform's payment page (paying a balance, changing the number of licenses); the
+    # app adds its work as query parameters (wizard/accounts/billing.py). Without it, demo
+    # mode shows the development billing page and production names SUPPORT_URL/SUPPORT_EMAIL.
+    BILLING_URL = None
+    SUPPORT_URL = None
+    SUPPORT_EMAIL = None
+
     # Demo mode (make run): the development mailbox page is shown, a secret key is made for
     # you, and mail may stay in the app.
     DEMO_MODE = False

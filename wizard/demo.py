@@ -12,6 +12,7 @@ from .models import (
     Account,
     AccountKind,
     BillingPeriod,
+    OtherUser,
     Role,
     Subscription,
     User,
@@ -31,7 +32,8 @@ class ProPlan:
     days_left: int
     card: str
     balance: str = "0.00"
-    other_users: int = 0
+    # The account's other users: (email, name, language).
+    other_users: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,16 @@ INDIVIDUALS = [
     Individual(
         "fay.pro@acme.example",
         "Fay Pro",
-        plan=ProPlan(BillingPeriod.MONTHLY, "15.99", 25, "Amex •••• 0008", other_users=2),
+        plan=ProPlan(
+            BillingPeriod.MONTHLY,
+            "15.99",
+            25,
+            "Amex •••• 0008",
+            other_users=(
+                ("finn@fay-family.example", "Finn", "en"),
+                ("flora@fay-family.example", "Flora", "de"),
+            ),
+        ),
     ),
 ]
 
@@ -187,6 +198,16 @@ def _seed_individual(person: Individual, today: date, pw: str) -> None:
     subscription.period_start, subscription.period_end = _period(plan.period, plan.days_left, today)
     subscription.payment_method_label = plan.card
     subscription.outstanding_balance = Decimal(plan.balance)
-    subscription.other_users = plan.other_users
+    _seed_other_users(account.id, plan.other_users)
     subscription.add_ons = 0
     subscription.cancelled_at = None
+
+
+def _seed_other_users(account_id: int, wanted: tuple[tuple[str, str, str], ...]) -> None:
+    """Exactly the demo's other users on the account (removed ones come back)."""
+    for existing in db.session.scalars(
+        select(OtherUser).where(OtherUser.account_id == account_id)
+    ):
+        db.session.delete(existing)
+    for email, name, locale in wanted:
+        db.session.add(OtherUser(account_id=account_id, email=email, name=name, locale=locale))

@@ -9,7 +9,7 @@ from wizard.accept import acceptance
 from wizard.accept.acceptance import Outcome
 from wizard.accept.link import Blocker
 from wizard.extensions import db
-from wizard.models import Account, Role, User
+from wizard.models import Account, OtherUser, Role, User
 
 
 def try_everything(client, token, email):
@@ -73,7 +73,8 @@ def test_a_member_of_another_business_is_told_to_ask_its_owner(app, client, auth
 
 def test_every_blocker_is_listed_so_there_are_no_surprises_later(app, client, auth):
     with app.app_context():
-        subscription_of("emil.pro@acme.example").other_users = 1
+        emil = user("emil.pro@acme.example")
+        db.session.add(OtherUser(account_id=emil.account_id, email="eva@example.org", name="Eva"))
         db.session.commit()
     token = invite(app, "emil.pro@acme.example")
     auth.sign_in("emil.pro@acme.example")

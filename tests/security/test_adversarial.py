@@ -13,7 +13,15 @@ from tests.helpers import csrf_token, submit, text_of
 from tests.invite.flow import add_people, heads_up, start, to_check
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
-from wizard.models import Invitation, InvitationStatus, Role, User, UserType, VerifiedDomain
+from wizard.models import (
+    Invitation,
+    InvitationStatus,
+    OtherUser,
+    Role,
+    User,
+    UserType,
+    VerifiedDomain,
+)
 from wizard.models.types import utcnow
 
 NEW_PASSWORD = "tidy orange lantern"
@@ -56,6 +64,9 @@ def _attack_plan(app, dns):
     gloria = _signed_in(app, "owner@globex.example")
     ana = _signed_in(app, "ana.pro@acme.example")
     dora = _signed_in(app, "dora@acme.example")
+    emil = _signed_in(app, "emil.pro@acme.example")
+    fay = _signed_in(app, "fay.pro@acme.example")
+    app.config["DEMO_MODE"] = True  # the development billing page is there to be attacked
     stranger = app.test_client()
     base = to_check(owner, "new.person@acme.example")  # a draft ready to send
     # The admin's draft has more Licensed people than free licenses (Make Basic has work);
@@ -86,6 +97,10 @@ def _attack_plan(app, dns):
         )
         pending, member = pending_domain.id, _user_id("member@acme.example")
         admin = _user_id("admin@acme.example")
+        finn = db.session.scalar(select(OtherUser.id).where(OtherUser.name == "Finn"))
+        emil_account = db.session.scalar(
+            select(User.account_id).where(User.email == "emil.pro@acme.example")
+        )
     app.config["DNS_RESOLVER"] = dns.address
     dns.set_txt("newco.example", "pending-code")
     draft = int(base.rsplit("/", 1)[1])
@@ -94,6 +109,9 @@ def _attack_plan(app, dns):
         "account.change_password": (owner, "/account/password", {
             "current_password": DEMO_PASSWORD, "new_password": NEW_PASSWORD,
             "confirm_password": NEW_PASSWORD}),
+        "account.remove_other_user": (fay, f"/account/users/{finn}/remove", {}),
+        "account.notifications": (owner, "/account/notifications", {"response_notices": "none"}),
+        "billing.pay": (emil, f"/dev/billing/?account={emil_account}&amount=15.99", {}),
         "auth.sign_in": (stranger, "/sign-in", {
             "email": "owner@acme.example", "password": DEMO_PASSWORD}),
         "auth.sign_out": (owner, "/sign-out", {}),

@@ -19,9 +19,19 @@ from ..accounts.passwords import hash_password
 from ..common import audit
 from ..common.forms import normalise_email
 from ..delivery.outbox import queue_email
+from ..delivery.responses import tell_inviter
 from ..extensions import db
 from ..manage.seats import locked_account
-from ..models import AuditEvent, Invitation, InvitationStatus, RefundRecord, Role, User
+from ..models import (
+    Account,
+    AuditEvent,
+    Invitation,
+    InvitationStatus,
+    RefundRecord,
+    Role,
+    User,
+    UserType,
+)
 from ..models.types import utcnow
 from .joining import missed_license, tell_inviter_no_license_was_free, user_type_on_joining
 from .link import (
@@ -172,8 +182,6 @@ def accept_invitation(
             **({"no_free_license": True} if joined_as_basic else {}),
         },
     )
-    if joined_as_basic:
-        tell_inviter_no_license_was_free(invitation, account, user)
     if refund is not None:
         queue_email(
             "receipt",
@@ -183,6 +191,7 @@ def accept_invitation(
             invitation_id=invitation.id,
             context=_receipt_context(user, link, refund, quote),
         )
+    _tell_inviter(invitation, link, account, user, joined_as_basic)
     try:
         db.session.commit()
     except IntegrityError:  # the unique refund per invitation: someone else won
@@ -194,6 +203,17 @@ def accept_invitation(
         refund=refund,
         joined_as_basic=joined_as_basic,
     )
+
+
+def _tell_inviter(invitation: Invitation, link: Link, account: Account, user: User,
+                  joined_as_basic: bool) -> None:
+    """The inviter hears that the person joined: the no-license email says so too (and what
+    to do), so it replaces the plain one rather than arriving beside it."""
+    if joined_as_basic:
+        tell_inviter_no_license_was_free(invitation, account, user)
+        return
+    tell_inviter(invitation, link.business, joined_as=UserType(user.user_type),
+                 locale=person_locale(invitation.invited_by))
 
 
 def _receipt_context(user: User, link: Link, refund: RefundRecord, quote: RefundQuote) -> dict:
@@ -257,8 +277,7 @@ def accept_with_new_account(
             **({"no_free_license": True} if joined_as_basic else {}),
         },
     )
-    if joined_as_basic:
-        tell_inviter_no_license_was_free(invitation, account, user)
+    _tell_inviter(invitation, link, account, user, joined_as_basic)
     user_id = user.id
     try:
         db.session.commit()
@@ -289,7 +308,6 @@ def decline_invitation(
             return Result(Outcome.WRONG_ACCOUNT, link, user_id=user_id)
     if not _claim(invitation, now, status=InvitationStatus.DECLINED):
         return _gone(token, now, user_id)
-    inviter = invitation.invited_by
     audit.record(
         "declined",
         account_id=invitation.account_id,
@@ -299,20 +317,8 @@ def decline_invitation(
         details={"message": message} if message else {},
         by_invitee=user_id is None,
     )
-    queue_email(
-        "invitation_declined",
-        inviter.email,
-        account_id=invitation.account_id,
-        locale=person_locale(inviter),
-        invitation_id=invitation.id,
-        context={
-            "inviter_name": inviter.display_name,
-            "invitee_email": invitation.email,
-            "invitee_name": invitation.name,
-            "business": link.business.name,
-            "message": message,
-        },
-    )
+    tell_inviter(invitation, link.business, joined_as=None,
+                 locale=person_locale(invitation.invited_by), message=message)
     db.session.commit()
     return Result(Outcome.DONE, look_up(token, now), user_id=user_id)
 

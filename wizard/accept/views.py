@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ..accounts.billing import balance_payment_url, support
 from ..common.access import keeps_input_on_csrf_error
 from ..common.forms import EmptyForm
 from ..common.layout import money
@@ -44,7 +45,13 @@ def _viewer_id() -> int | None:
 
 def _context(page: InvitationPage, token: str) -> dict:
     link = page.link
+    owes = page.subscription is not None and page.subscription.outstanding_balance > 0
     return {
+        # Paying comes back here, where "Try again" is.
+        "pay_url": (
+            balance_payment_url(page.subscription, url_for(".show", token=token)) if owes else None
+        ),
+        "support": support(),
         "page": page,
         "link": link,
         "invitation": link.invitation,

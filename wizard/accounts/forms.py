@@ -1,7 +1,8 @@
-"""The forms of a person's own account: signing in, changing the password."""
+"""The forms of a person's own account: signing in, changing the password, notices."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, PasswordField
+from wtforms import HiddenField, PasswordField, RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, ValidationError
 
 from ..common.forms import StripWhitespaceForm, email_field, password_field
@@ -44,3 +45,17 @@ class ChangePasswordForm(StripWhitespaceForm):
             raise ValidationError(
                 _l("The new password is the same as the current one. Choose a different one.")
             )
+
+
+class ResponseNoticesForm(StripWhitespaceForm):
+    """How an owner or admin hears that people answered their invitations."""
+
+    response_notices = RadioField(
+        _l("When someone accepts or declines your invitation"),
+        choices=[
+            SelectChoice("each", _l("Email me about each answer")),
+            SelectChoice("daily", _l("Email me one summary a day")),
+            SelectChoice("none", _l("No email: I look at the Pending tab myself")),
+        ],
+        validators=[InputRequired(message=_l("Choose how you want to hear about answers"))],
+    )

@@ -26,6 +26,9 @@ ACTIONS = (
     "domain_added",
     "domain_verified",
     "domain_removed",
+    "licenses_changed",
+    "balance_paid",
+    "other_user_removed",
 )
 
 # details["by"] for what the invited person did from their link, signed out: nobody's

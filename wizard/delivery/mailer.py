@@ -140,8 +140,9 @@ def email_values(
 ) -> dict[str, Any]:
     """What the templates of an email see: its context, its link, and the shared helpers."""
     values: dict[str, Any] = dict(context)
-    if "expires_at" in values:
-        values["expires_at"] = _as_datetime(values["expires_at"])
+    for moment in ("expires_at", "day"):
+        if moment in values:
+            values[moment] = _as_datetime(values[moment])
     if preview:
         values["invitation_url"] = "https://…/invitation/(a personal link for each person)"
     elif invitation is not None:

@@ -75,6 +75,9 @@ def action_labels() -> dict[str, str]:
         "domain_added": _("Domain added"),
         "domain_verified": _("Domain verified"),
         "domain_removed": _("Domain removed"),
+        "licenses_changed": _("Number of licenses changed"),
+        "balance_paid": _("Outstanding balance paid"),
+        "other_user_removed": _("User removed from the account"),
     }
 
 
@@ -112,6 +115,8 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
         return _("The sender told them in their own way.")
     if action == "domain_removed" and details.get("was_verified"):
         return _("It was verified.")
+    if action == "licenses_changed" and "to" in details:
+        return _("From %(old)s to %(new)s.", old=details.get("from"), new=details["to"])
     if action == "declined" and details.get("message"):
         return _("Message: “%(message)s”", message=details["message"])
     return ""

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, func, select, text
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
 from .types import Email, Money, Timestamp, UTCDateTime, enum_column, utcnow
@@ -28,6 +28,14 @@ class Role(enum.StrEnum):
 class UserType(enum.StrEnum):
     BASIC = "basic"
     LICENSED = "licensed"
+
+
+class ResponseNotices(enum.StrEnum):
+    """How an owner or admin hears that someone accepted or declined their invitation."""
+
+    EACH = "each"  # an email for each answer
+    DAILY = "daily"  # one summary a day
+    NONE = "none"
 
 
 class BillingPeriod(enum.StrEnum):
@@ -74,6 +82,11 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     # Bumped at sign-out and password change, so an old session cookie stops working.
     session_version: Mapped[int] = mapped_column(default=1)
+    response_notices: Mapped[ResponseNotices] = enum_column(
+        ResponseNotices, default=ResponseNotices.EACH, server_default=ResponseNotices.EACH.value
+    )
+    # The UTC day of the last daily summary queued for this person (once a day, one worker).
+    response_summary_on: Mapped[date | None]
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="users", lazy="joined")
@@ -96,6 +109,24 @@ class User(UserMixin, db.Model):
         return self.name or self.email
 
 
+class OtherUser(db.Model):
+    """Someone else on an individual account (a family member, a colleague): they must be
+    removed before the account's holder can join a business."""
+
+    __tablename__ = "other_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    email: Mapped[Email]
+    name: Mapped[str] = mapped_column(String(200), default="")
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+
 class Subscription(db.Model):
     """An individual account's paid plan (Pro), with what blocks joining a business."""
 
@@ -111,7 +142,13 @@ class Subscription(db.Model):
     period_end: Mapped[date]
     payment_method_label: Mapped[str] = mapped_column(String(60))
     outstanding_balance: Mapped[Money] = mapped_column(default=Decimal("0.00"))
-    other_users: Mapped[int] = mapped_column(default=0)
+    # Counted from the rows, so removing the last one clears the blocker.
+    other_users: Mapped[int] = column_property(
+        select(func.count(OtherUser.id))
+        .where(OtherUser.account_id == account_id)
+        .correlate_except(OtherUser)
+        .scalar_subquery()
+    )
     add_ons: Mapped[int] = mapped_column(default=0)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
