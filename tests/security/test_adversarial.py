@@ -3,12 +3,15 @@
 Each test makes the attack and then shows that nothing changed in the database.
 """
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select, update
 
 from tests.accept.factory import invite
 from tests.helpers import csrf_token, submit, text_of
 from tests.invite.flow import to_check
+from wizard.accounts.links import PASSWORD_RESET, issue_link, link_token
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
 from wizard.models import Invitation, InvitationStatus, Role, User, VerifiedDomain
@@ -51,6 +54,11 @@ def _attack_plan(app):
             select(VerifiedDomain.id).where(VerifiedDomain.domain == "acme.example")
         )
         member, admin = _user_id("member@acme.example"), _user_id("admin@acme.example")
+        reset_token = link_token(issue_link(member, PASSWORD_RESET, timedelta(hours=1)))
+        db.session.commit()
+    # An open handover, so that a forged answer would have something to change.
+    submit(owner, "/users/ownership", {"admin": str(admin)})
+    adam = _signed_in(app, "admin@acme.example")
     draft = int(base.rsplit("/", 1)[1])
     ids = {"ids": str(ana_invitation), "back": "/users/pending/"}
     plan = {
@@ -87,6 +95,15 @@ def _attack_plan(app):
         "invite.sign_out": (ana, f"/invitation/{ana_token}/sign-out", {}),
         "invite.create_account": (stranger, f"/invitation/{gus_token}/create-account", {
             "name": "Gus Newman", "password": NEW_PASSWORD}),
+        "recovery.forgot_password": (stranger, "/forgot-password", {
+            "email": "member@acme.example"}),
+        "recovery.reset_password": (stranger, f"/reset-password/{reset_token}", {
+            "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}),
+        "roles.change_role": (owner, f"/users/{member}/role", {"role": "admin"}),
+        "roles.remove": (owner, f"/users/{member}/remove", {}),
+        "roles.ownership": (owner, "/users/ownership", {"admin": str(admin)}),
+        "roles.withdraw": (owner, "/users/ownership/withdraw", {}),
+        "roles.answer": (adam, "/users/ownership/answer", {"answer": "accept"}),
     }
     # A genuine token, but from somebody else's session: as a forged page would carry.
     other = app.test_client()

@@ -52,6 +52,13 @@ def action_labels() -> dict[str, str]:
         "reminders_turned_on": _("Automatic reminders turned on"),
         "reminders_turned_off": _("Automatic reminders turned off"),
         "password_changed": _("Password changed"),
+        "password_reset": _("Password reset by email"),
+        "role_changed": _("Role changed"),
+        "ownership_offered": _("Asked to take over ownership"),
+        "ownership_withdrawn": _("Ownership handover taken back"),
+        "ownership_transferred": _("Became the owner"),
+        "ownership_refused": _("Refused to take over ownership"),
+        "member_removed": _("Removed from the business"),
         "business_created": _("Business account created"),
     }
 

@@ -1,9 +1,9 @@
 """The forms of the Users page, the Pending tab and the audit log."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SearchField, SelectField
+from wtforms import HiddenField, RadioField, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from ..common.forms import StripWhitespaceForm
 from .audit_trail import AuditFilter
@@ -112,3 +112,26 @@ class AuditFilterForm(StripWhitespaceForm):
         return AuditFilter(
             person=self.person.data or "", action=self.action.data or "", page=page or 1
         )
+
+
+class HandOverForm(StripWhitespaceForm):
+    """The owner's choice of the admin to hand the business over to."""
+
+    admin = RadioField(
+        _l("Hand over to"),
+        coerce=int,
+        validate_choice=True,
+        validators=[InputRequired(message=_l("Choose the admin who should become the owner"))],
+    )
+
+
+class HandOverAnswerForm(StripWhitespaceForm):
+    """The admin's answer: accept or refuse the business (the button pressed)."""
+
+    answer = HiddenField()
+
+
+class RoleForm(StripWhitespaceForm):
+    """The role the owner gives someone: admin or member."""
+
+    role = HiddenField()

@@ -74,6 +74,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(10))
     # Bumped at sign-out and password change, so an old session cookie stops working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Set on the admin the owner offered the business to, until they accept or refuse it.
+    ownership_offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="users", lazy="joined")
@@ -141,3 +143,24 @@ class VerifiedDomain(db.Model):
     account: Mapped[Account] = relationship(back_populates="domains", lazy="raise")
 
     __table_args__ = (db.UniqueConstraint("account_id", "domain", name="uq_domain_per_account"),)
+
+
+class PersonalLink(db.Model):
+    """A single-use, expiring link emailed to one person: a password reset, or the
+    confirmation of a new address. Made like invitation links: only the hash of the token is
+    stored, the token being an HMAC of the nonce with the app's secret key."""
+
+    __tablename__ = "personal_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # "password_reset" or "address_change"
+    purpose: Mapped[str] = mapped_column(String(20))
+    # For an address change: the new address, and the invitation declined when it is confirmed.
+    new_email: Mapped[Email | None]
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
+    token_nonce: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    expires_at: Mapped[Timestamp]
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

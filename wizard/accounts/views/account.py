@@ -6,15 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
-from ...accept.link import person_locale
-from ...common import audit
 from ...common.access import keeps_input_on_csrf_error
 from ...common.security import start_session
-from ...delivery.outbox import queue_email
 from ...extensions import db, limiter
 from ...models import Subscription, User
 from ..forms import ChangePasswordForm
 from ..passwords import hash_password, password_matches
+from ..recovery import record_password_change
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -54,24 +52,7 @@ def change_password():
             )
         else:
             user.password_hash = hash_password(form.new_password.data)
-            user.session_version += 1
-            audit.record(
-                "password_changed",
-                account_id=user.account_id,
-                actor_id=user.id,
-                subject_email=user.email,
-            )
-            queue_email(
-                "password_changed",
-                user.email,
-                account_id=user.account_id,
-                locale=person_locale(user),
-                context={
-                    "name": user.display_name,
-                    "email": user.email,
-                    "business": user.account.name if user.account.is_business else "",
-                },
-            )
+            record_password_change(user, "password_changed")
             db.session.commit()
             start_session()
             login_user(user)
