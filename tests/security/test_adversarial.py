@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from tests.accept.factory import invite
 from tests.helpers import csrf_token, submit, text_of
 from tests.invite.flow import to_check
-from wizard.accounts.links import PASSWORD_RESET, issue_link, link_token
+from wizard.accounts.links import ADDRESS_CHANGE, PASSWORD_RESET, issue_link, link_token
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
 from wizard.models import Invitation, InvitationStatus, Role, User, VerifiedDomain
@@ -55,6 +55,9 @@ def _attack_plan(app):
         )
         member, admin = _user_id("member@acme.example"), _user_id("admin@acme.example")
         reset_token = link_token(issue_link(member, PASSWORD_RESET, timedelta(hours=1)))
+        address_token = link_token(issue_link(
+            _user_id("ana.pro@acme.example"), ADDRESS_CHANGE, timedelta(hours=1),
+            new_email="ana@personal.example", invitation_id=ana_invitation))
         db.session.commit()
     # An open handover, so that a forged answer would have something to change.
     submit(owner, "/users/ownership", {"admin": str(admin)})
@@ -99,6 +102,9 @@ def _attack_plan(app):
             "email": "member@acme.example"}),
         "recovery.reset_password": (stranger, f"/reset-password/{reset_token}", {
             "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}),
+        "invite.change_address": (ana, f"/invitation/{ana_token}/change-address", {
+            "new_email": "ana@elsewhere.example"}),
+        "account.confirm_address": (ana, f"/account/address/{address_token}", {}),
         "roles.change_role": (owner, f"/users/{member}/role", {"role": "admin"}),
         "roles.remove": (owner, f"/users/{member}/remove", {}),
         "roles.ownership": (owner, "/users/ownership", {"admin": str(admin)}),

@@ -244,9 +244,19 @@ def accept_with_new_account(
 
 
 def decline_invitation(
-    token: str, user_id: int | None, *, message: str = "", now: datetime | None = None
+    token: str,
+    user_id: int | None,
+    *,
+    message: str = "",
+    reason: str | None = None,
+    now: datetime | None = None,
+    commit: bool = True,
 ) -> Result:
-    """Say no: the invitation is declined once, and the person who invited is told."""
+    """Say no: the invitation is declined once, and the person who invited is told.
+
+    `reason` is what the app knows of why ("changed_address"): kept, and shown to the owner.
+    `commit=False` leaves the decline in the caller's transaction (it rolls back if refused).
+    """
     now = now or utcnow()
     link = look_up(token, now)
     if link.state != LinkState.OK:
@@ -256,16 +266,17 @@ def decline_invitation(
         user = db.session.get(User, user_id)
         if user is None or not is_invitee(user, invitation):
             return Result(Outcome.WRONG_ACCOUNT, link, user_id=user_id)
-    if not _claim(invitation, now, status=InvitationStatus.DECLINED):
+    if not _claim(invitation, now, status=InvitationStatus.DECLINED, decline_reason=reason):
         return _gone(token, now, user_id)
     inviter = invitation.invited_by
+    details = {"message": message} if message else {}
     audit.record(
         "declined",
         account_id=invitation.account_id,
         actor_id=user_id,
         subject_email=invitation.email,
         invitation_id=invitation.id,
-        details={"message": message} if message else {},
+        details={**details, "reason": reason} if reason else details,
     )
     queue_email(
         "invitation_declined",
@@ -279,8 +290,11 @@ def decline_invitation(
             "invitee_name": invitation.name,
             "business": link.business.name,
             "message": message,
+            "reason": reason or "",
         },
     )
+    if not commit:
+        return Result(Outcome.DONE, link, user_id=user_id)
     db.session.commit()
     return Result(Outcome.DONE, look_up(token, now), user_id=user_id)
 
@@ -335,3 +349,20 @@ def end_sessions(user_id: int) -> None:
     if user is not None:
         user.session_version += 1
         db.session.commit()
+
+
+def record_seen(invitation_id: int, blockers: tuple[Blocker, ...], now: datetime) -> None:
+    """The signed-in invitee looked at their invitation: the owner sees "Opened", or what
+    blocks them, with the date. (Never called for a visitor who is not signed in as the
+    invitee, so a mail scanner opening the link records nothing.)"""
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.status == InvitationStatus.PENDING)
+        .values(
+            last_viewed_at=now,
+            blocked_by=blockers[0].value if blockers else None,
+            blocked_at=now if blockers else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()

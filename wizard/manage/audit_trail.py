@@ -59,6 +59,7 @@ def action_labels() -> dict[str, str]:
         "ownership_transferred": _("Became the owner"),
         "ownership_refused": _("Refused to take over ownership"),
         "member_removed": _("Removed from the business"),
+        "address_changed": _("Address changed"),
         "business_created": _("Business account created"),
     }
 
@@ -89,6 +90,8 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
         return _("The heads-up message was sent from this app.")
     if action == "contacted" and details.get("how") == "own":
         return _("The sender told them in their own way.")
+    if action == "declined" and details.get("reason") == "changed_address":
+        return _("They changed the address of their own account instead of joining.")
     if action == "declined" and details.get("message"):
         return _("Message: “%(message)s”", message=details["message"])
     return ""

@@ -7,9 +7,12 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
 from ...common.access import keeps_input_on_csrf_error
+from ...common.forms import EmptyForm
 from ...common.security import start_session
 from ...extensions import db, limiter
 from ...models import Subscription, User
+from ...models.types import utcnow
+from ..address import AddressProblem, address_link, confirm_address_change
 from ..forms import ChangePasswordForm
 from ..passwords import hash_password, password_matches
 from ..recovery import record_password_change
@@ -65,3 +68,26 @@ def change_password():
             )
             return redirect(url_for(".overview"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/address/<token>", methods=["GET", "POST"])
+@keeps_input_on_csrf_error
+def confirm_address(token: str):
+    """From the link sent to the new address. GET changes nothing (mail scanners); POST does."""
+    pending = address_link(token, utcnow())
+    if pending is None:
+        return render_template("accounts/address_link_gone.html"), 410
+    form = EmptyForm()
+    if form.validate_on_submit():
+        done = confirm_address_change(token, utcnow())
+        if done is None:
+            return render_template("accounts/address_link_gone.html"), 410
+        if done == AddressProblem.TAKEN:
+            flash(_("Another account took %(email)s in the meantime. Nothing has changed.",
+                    email=pending.new_email), "error")
+        else:
+            flash(_("Your account's address is now %(email)s. Sign in with it from now on.",
+                    email=done.email), "success")
+        return redirect(url_for(".overview") if current_user.is_authenticated
+                        else url_for("auth.sign_in"))
+    return render_template("accounts/confirm_address.html", form=form, pending=pending)
