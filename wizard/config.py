@@ -77,6 +77,13 @@ class Defaults:
     # Wrong current passwords on the change-password page, per person.
     # A rate, not a password.
     PASSWORD_CHANGE_LIMIT = "10 per hour"  # nosec B105
+    # "Forgot your password?": requests per address and per IP (the same answer whether or
+    # not the address has an account), and how long the emailed link works.
+    PASSWORD_RESET_LIMIT_PER_ADDRESS = "3 per hour"  # nosec B105
+    PASSWORD_RESET_LIMIT_PER_IP = "20 per hour"  # nosec B105
+    PASSWORD_RESET_VALID_MINUTES = 60
+    # The link that confirms a new address for a person's own account.
+    ADDRESS_CHANGE_VALID_HOURS = 24
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

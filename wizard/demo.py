@@ -127,6 +127,8 @@ def seed_demo(today: date | None = None, password_hash: str | None = None) -> No
         ("admin@acme.example", "Adam Admin", Role.ADMIN, UserType.LICENSED, acme),
         ("member@acme.example", "Mia Member", Role.MEMBER, UserType.BASIC, acme),
         ("owner@globex.example", "Gloria Globex", Role.OWNER, UserType.LICENSED, globex),
+        # So that Gloria can hand Globex over, leave it, and join Acme Corp.
+        ("admin@globex.example", "Gustav Globex", Role.ADMIN, UserType.LICENSED, globex),
     ]:
         _user(
             email,

@@ -44,7 +44,9 @@ def test_each_blocker_has_a_page_that_says_what_to_do_and_nothing_changes(
     assert says in text_of(page)
     try_everything(client, token, email)
     with app.app_context():
-        assert snapshot(token) == before
+        after = snapshot(token)
+        # Only what the owner is shown changed: when they opened it (and what blocked them).
+        assert after[:3] + after[4:] == before[:3] + before[4:]
 
 
 def test_add_ons_must_be_removed_first(app, client, auth, ana_link):

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from tests.accept.factory import invite
 from tests.helpers import csrf_token, submit, text_of
 from tests.invite.flow import add_people, heads_up, start, to_check
+from wizard.accounts.links import ADDRESS_CHANGE, PASSWORD_RESET, issue_link, link_token
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
 from wizard.models import (
@@ -101,8 +102,16 @@ def _attack_plan(app, dns):
         emil_account = db.session.scalar(
             select(User.account_id).where(User.email == "emil.pro@acme.example")
         )
+        reset_token = link_token(issue_link(member, PASSWORD_RESET, timedelta(hours=1)))
+        address_token = link_token(issue_link(
+            _user_id("ana.pro@acme.example"), ADDRESS_CHANGE, timedelta(hours=1),
+            new_email="ana@personal.example", invitation_id=ana_invitation))
+        db.session.commit()
     app.config["DNS_RESOLVER"] = dns.address
     dns.set_txt("newco.example", "pending-code")
+    # An open handover, so that a forged answer would have something to change.
+    submit(owner, "/users/ownership", {"admin": str(admin)})
+    adam = _signed_in(app, "admin@acme.example")
     draft = int(base.rsplit("/", 1)[1])
     ids = {"ids": str(ana_invitation), "back": "/users/pending/"}
     plan = {
@@ -144,6 +153,18 @@ def _attack_plan(app, dns):
         "invite.sign_out": (ana, f"/invitation/{ana_token}/sign-out", {}),
         "invite.create_account": (stranger, f"/invitation/{gus_token}/create-account", {
             "name": "Gus Newman", "password": NEW_PASSWORD}),
+        "recovery.forgot_password": (stranger, "/forgot-password", {
+            "email": "member@acme.example"}),
+        "recovery.reset_password": (stranger, f"/reset-password/{reset_token}", {
+            "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}),
+        "invite.change_address": (ana, f"/invitation/{ana_token}/change-address", {
+            "new_email": "ana@elsewhere.example"}),
+        "account.confirm_address": (ana, f"/account/address/{address_token}", {}),
+        "roles.change_role": (owner, f"/users/{member}/role", {"role": "admin"}),
+        "roles.remove": (owner, f"/users/{member}/remove", {}),
+        "roles.ownership": (owner, "/users/ownership", {"admin": str(admin)}),
+        "roles.withdraw": (owner, "/users/ownership/withdraw", {}),
+        "roles.answer": (adam, "/users/ownership/answer", {"answer": "accept"}),
     }
     # A genuine token, but from somebody else's session: as a forged page would carry.
     other = app.test_client()

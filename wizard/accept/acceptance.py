@@ -23,17 +23,15 @@ from ..delivery.responses import tell_inviter
 from ..extensions import db
 from ..manage.seats import locked_account
 from ..models import (
-    Account,
     AuditEvent,
     Invitation,
     InvitationStatus,
     RefundRecord,
     Role,
     User,
-    UserType,
 )
 from ..models.types import utcnow
-from .joining import missed_license, tell_inviter_no_license_was_free, user_type_on_joining
+from .joining import missed_license, tell_inviter_of_joining, user_type_on_joining
 from .link import (
     Blocker,
     Link,
@@ -191,7 +189,7 @@ def accept_invitation(
             invitation_id=invitation.id,
             context=_receipt_context(user, link, refund, quote),
         )
-    _tell_inviter(invitation, link, account, user, joined_as_basic)
+    tell_inviter_of_joining(invitation, account, user, joined_as_basic)
     try:
         db.session.commit()
     except IntegrityError:  # the unique refund per invitation: someone else won
@@ -203,17 +201,6 @@ def accept_invitation(
         refund=refund,
         joined_as_basic=joined_as_basic,
     )
-
-
-def _tell_inviter(invitation: Invitation, link: Link, account: Account, user: User,
-                  joined_as_basic: bool) -> None:
-    """The inviter hears that the person joined: the no-license email says so too (and what
-    to do), so it replaces the plain one rather than arriving beside it."""
-    if joined_as_basic:
-        tell_inviter_no_license_was_free(invitation, account, user)
-        return
-    tell_inviter(invitation, link.business, joined_as=UserType(user.user_type),
-                 locale=person_locale(invitation.invited_by))
 
 
 def _receipt_context(user: User, link: Link, refund: RefundRecord, quote: RefundQuote) -> dict:
@@ -277,7 +264,7 @@ def accept_with_new_account(
             **({"no_free_license": True} if joined_as_basic else {}),
         },
     )
-    _tell_inviter(invitation, link, account, user, joined_as_basic)
+    tell_inviter_of_joining(invitation, account, user, joined_as_basic)
     user_id = user.id
     try:
         db.session.commit()
@@ -294,9 +281,19 @@ def accept_with_new_account(
 
 
 def decline_invitation(
-    token: str, user_id: int | None, *, message: str = "", now: datetime | None = None
+    token: str,
+    user_id: int | None,
+    *,
+    message: str = "",
+    reason: str | None = None,
+    now: datetime | None = None,
+    commit: bool = True,
 ) -> Result:
-    """Say no: the invitation is declined once, and the person who invited is told."""
+    """Say no: the invitation is declined once, and the person who invited is told.
+
+    `reason` is what the app knows of why ("changed_address"): kept, and shown to the owner.
+    `commit=False` leaves the decline in the caller's transaction (it rolls back if refused).
+    """
     now = now or utcnow()
     link = look_up(token, now)
     if link.state != LinkState.OK:
@@ -306,19 +303,22 @@ def decline_invitation(
         user = db.session.get(User, user_id)
         if user is None or not is_invitee(user, invitation):
             return Result(Outcome.WRONG_ACCOUNT, link, user_id=user_id)
-    if not _claim(invitation, now, status=InvitationStatus.DECLINED):
+    if not _claim(invitation, now, status=InvitationStatus.DECLINED, decline_reason=reason):
         return _gone(token, now, user_id)
+    details = {"message": message} if message else {}
     audit.record(
         "declined",
         account_id=invitation.account_id,
         actor_id=user_id,
         subject_email=invitation.email,
         invitation_id=invitation.id,
-        details={"message": message} if message else {},
+        details={**details, "reason": reason} if reason else details,
         by_invitee=user_id is None,
     )
     tell_inviter(invitation, link.business, joined_as=None,
-                 locale=person_locale(invitation.invited_by), message=message)
+                 locale=person_locale(invitation.invited_by), message=message, reason=reason)
+    if not commit:
+        return Result(Outcome.DONE, link, user_id=user_id)
     db.session.commit()
     return Result(Outcome.DONE, look_up(token, now), user_id=user_id)
 
@@ -374,3 +374,20 @@ def end_sessions(user_id: int) -> None:
     if user is not None:
         user.session_version += 1
         db.session.commit()
+
+
+def record_seen(invitation_id: int, blockers: tuple[Blocker, ...], now: datetime) -> None:
+    """The signed-in invitee looked at their invitation: the owner sees "Opened", or what
+    blocks them, with the date. (Never called for a visitor who is not signed in as the
+    invitee, so a mail scanner opening the link records nothing.)"""
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.status == InvitationStatus.PENDING)
+        .values(
+            last_viewed_at=now,
+            blocked_by=blockers[0].value if blockers else None,
+            blocked_at=now if blockers else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()

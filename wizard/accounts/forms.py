@@ -1,4 +1,5 @@
-"""The forms of a person's own account: signing in, changing the password, notices."""
+"""The forms of a person's own account: signing in, changing or resetting the password,
+notices."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, RadioField
@@ -15,14 +16,15 @@ class SignInForm(StripWhitespaceForm):
     next = HiddenField()
 
 
-class ChangePasswordForm(StripWhitespaceForm):
-    """A signed-in person's new password; the current one proves it is them at the keyboard."""
+class ForgotPasswordForm(StripWhitespaceForm):
+    email = email_field()
+    # The invitation the person came from, so that the reset leads back to it.
+    invitation = HiddenField()
 
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[InputRequired(message=_l("Enter your current password"))],
-        render_kw={"autocomplete": "current-password"},
-    )
+
+class NewPasswordForm(StripWhitespaceForm):
+    """A new password, typed twice."""
+
     new_password = PasswordField(
         _l("New password"),
         validators=[InputRequired(message=_l("Choose a new password")), NewPassword()],
@@ -38,6 +40,16 @@ class ChangePasswordForm(StripWhitespaceForm):
             ),
         ],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """A signed-in person's new password; the current one proves it is them at the keyboard."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(message=_l("Enter your current password"))],
+        render_kw={"autocomplete": "current-password"},
     )
 
     def validate_new_password(self, field) -> None:

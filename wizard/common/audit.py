@@ -29,6 +29,14 @@ ACTIONS = (
     "licenses_changed",
     "balance_paid",
     "other_user_removed",
+    "password_reset",
+    "role_changed",
+    "ownership_offered",
+    "ownership_withdrawn",
+    "ownership_transferred",
+    "ownership_refused",
+    "member_removed",
+    "address_changed",
 )
 
 # details["by"] for what the invited person did from their link, signed out: nobody's

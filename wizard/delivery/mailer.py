@@ -19,7 +19,10 @@ from markupsafe import Markup
 
 from ..accept.link import reader_plan
 from ..accept.tokens import invitation_url
+from ..accounts.links import ENDPOINTS, link_token
 from ..common.layout import user_type_label
+from ..extensions import db
+from ..models import PersonalLink
 
 # Kinds whose subject an operator can replace (config key -> the kinds it covers).
 SUBJECT_SETTINGS = {"invitation": "MAIL_INVITATION_SUBJECT", "reminder": "MAIL_REMINDER_SUBJECT"}
@@ -149,6 +152,11 @@ def email_values(
         values["invitation_url"] = invitation_url(invitation)
         if kind in READER_KINDS:
             values["reader_plan"] = reader_plan(invitation.email)
+    if (link_id := values.get("personal_link_id")) is not None:
+        # A password reset's or a new address's link, derived now: the outbox holds no token.
+        link = db.session.get(PersonalLink, link_id)
+        if link is not None:
+            values["link_url"] = absolute_url(ENDPOINTS[link.purpose], token=link_token(link))
     values.update(
         kind=kind,
         locale=locale,

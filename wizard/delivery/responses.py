@@ -41,10 +41,12 @@ def tell_inviter(
     joined_as: UserType | None,
     locale: str,
     message: str = "",
+    reason: str | None = None,
 ) -> None:
     """Queue the email for one answer to the person who invited, if they want one email each
     and still manage the business: accepted (`joined_as` the user type they got) or declined
-    (`joined_as` None, with their message)."""
+    (`joined_as` None, with their message and what the app knows of why, e.g.
+    "changed_address")."""
     inviter = invitation.invited_by
     if inviter.response_notices != ResponseNotices.EACH or not _still_manages(
         inviter, invitation.account_id
@@ -61,6 +63,7 @@ def tell_inviter(
         context["user_type"] = str(joined_as)
     else:
         context["message"] = message
+        context["reason"] = reason or ""
     queue_email(
         "invitation_accepted" if accepted else "invitation_declined",
         inviter.email,
@@ -134,7 +137,11 @@ def _queue_summary(user_id: int, today: date) -> int:
         if i.status == InvitationStatus.ACCEPTED
     ]
     declined = [
-        {"who": _who(i.name, i.email), "message": (messages.get(i.id) or {}).get("message", "")}
+        {
+            "who": _who(i.name, i.email),
+            "message": (messages.get(i.id) or {}).get("message", ""),
+            "reason": i.decline_reason or "",
+        }
         for i in answered
         if i.status == InvitationStatus.DECLINED
     ]

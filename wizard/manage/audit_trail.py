@@ -71,6 +71,14 @@ def action_labels() -> dict[str, str]:
         "reminders_turned_on": _("Automatic reminders turned on"),
         "reminders_turned_off": _("Automatic reminders turned off"),
         "password_changed": _("Password changed"),
+        "password_reset": _("Password reset by email"),
+        "role_changed": _("Role changed"),
+        "ownership_offered": _("Asked to take over ownership"),
+        "ownership_withdrawn": _("Ownership handover taken back"),
+        "ownership_transferred": _("Became the owner"),
+        "ownership_refused": _("Refused to take over ownership"),
+        "member_removed": _("Removed from the business"),
+        "address_changed": _("Address changed"),
         "business_created": _("Business account created"),
         "domain_added": _("Domain added"),
         "domain_verified": _("Domain verified"),
@@ -117,6 +125,8 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
         return _("It was verified.")
     if action == "licenses_changed" and "to" in details:
         return _("From %(old)s to %(new)s.", old=details.get("from"), new=details["to"])
+    if action == "declined" and details.get("reason") == "changed_address":
+        return _("They changed the address of their own account instead of joining.")
     if action == "declined" and details.get("message"):
         return _("Message: “%(message)s”", message=details["message"])
     return ""

@@ -1,7 +1,7 @@
 """The forms of the Users page, the licenses page, the Pending tab and the audit log."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, SearchField, SelectField
+from wtforms import HiddenField, IntegerField, RadioField, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
@@ -137,3 +137,26 @@ class LicenseSeatsForm(StripWhitespaceForm):
     def validate_seats(self, field) -> None:
         if field.data is not None and not 0 <= field.data <= 100000:
             raise ValidationError(_l("Enter a whole number from 0 to 100,000"))
+
+
+class HandOverForm(StripWhitespaceForm):
+    """The owner's choice of the admin to hand the business over to."""
+
+    admin = RadioField(
+        _l("Hand over to"),
+        coerce=int,
+        validate_choice=True,
+        validators=[InputRequired(message=_l("Choose the admin who should become the owner"))],
+    )
+
+
+class HandOverAnswerForm(StripWhitespaceForm):
+    """The admin's answer: accept or refuse the business (the button pressed)."""
+
+    answer = HiddenField()
+
+
+class RoleForm(StripWhitespaceForm):
+    """The role the owner gives someone: admin or member."""
+
+    role = HiddenField()

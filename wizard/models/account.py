@@ -87,6 +87,8 @@ class User(UserMixin, db.Model):
     )
     # The UTC day of the last daily summary queued for this person (once a day, one worker).
     response_summary_on: Mapped[date | None]
+    # Set on the admin the owner offered the business to, until they accept or refuse it.
+    ownership_offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="users", lazy="joined")
@@ -189,3 +191,24 @@ class VerifiedDomain(db.Model):
             postgresql_where=text("verified_at IS NOT NULL"),
         ),
     )
+
+
+class PersonalLink(db.Model):
+    """A single-use, expiring link emailed to one person: a password reset, or the
+    confirmation of a new address. Made like invitation links: only the hash of the token is
+    stored, the token being an HMAC of the nonce with the app's secret key."""
+
+    __tablename__ = "personal_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # "password_reset" or "address_change"
+    purpose: Mapped[str] = mapped_column(String(20))
+    # For an address change: the new address, and the invitation declined when it is confirmed.
+    new_email: Mapped[Email | None]
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
+    token_nonce: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    expires_at: Mapped[Timestamp]
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -78,6 +78,11 @@ class Invitation(db.Model):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # What stopped the invitee the last time they looked (a link.Blocker value), and when.
+    blocked_by: Mapped[str | None] = mapped_column(String(30))
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why it was declined, where the app knows ("changed_address").
+    decline_reason: Mapped[str | None] = mapped_column(String(30))
 
     invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id], lazy="raise")
 

@@ -6,18 +6,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
-from ...accept.link import person_locale
-from ...common import audit
 from ...common.access import keeps_input_on_csrf_error, roles_required
 from ...common.forms import EmptyForm
 from ...common.security import start_session
-from ...delivery.outbox import queue_email
 from ...delivery.responses import set_response_notices
 from ...extensions import db, limiter
 from ...models import ResponseNotices, Role, Subscription, User
+from ...models.types import utcnow
 from .. import billing, other_users
+from ..address import AddressProblem, address_link, confirm_address_change
 from ..forms import ChangePasswordForm, ResponseNoticesForm
 from ..passwords import hash_password, password_matches
+from ..recovery import record_password_change
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -73,24 +73,7 @@ def change_password():
             )
         else:
             user.password_hash = hash_password(form.new_password.data)
-            user.session_version += 1
-            audit.record(
-                "password_changed",
-                account_id=user.account_id,
-                actor_id=user.id,
-                subject_email=user.email,
-            )
-            queue_email(
-                "password_changed",
-                user.email,
-                account_id=user.account_id,
-                locale=person_locale(user),
-                context={
-                    "name": user.display_name,
-                    "email": user.email,
-                    "business": user.account.name if user.account.is_business else "",
-                },
-            )
+            record_password_change(user, "password_changed")
             db.session.commit()
             start_session()
             login_user(user)
@@ -134,3 +117,26 @@ def notifications():
     set_response_notices(current_user.id, ResponseNotices(form.response_notices.data))
     flash(_("Saved. You will hear about answers to your invitations as you chose."), "success")
     return redirect(url_for(".overview", _anchor="notifications"))
+
+
+@bp.route("/address/<token>", methods=["GET", "POST"])
+@keeps_input_on_csrf_error
+def confirm_address(token: str):
+    """From the link sent to the new address. GET changes nothing (mail scanners); POST does."""
+    pending = address_link(token, utcnow())
+    if pending is None:
+        return render_template("accounts/address_link_gone.html"), 410
+    form = EmptyForm()
+    if form.validate_on_submit():
+        done = confirm_address_change(token, utcnow())
+        if done is None:
+            return render_template("accounts/address_link_gone.html"), 410
+        if done == AddressProblem.TAKEN:
+            flash(_("Another account took %(email)s in the meantime. Nothing has changed.",
+                    email=pending.new_email), "error")
+        else:
+            flash(_("Your account's address is now %(email)s. Sign in with it from now on.",
+                    email=done.email), "success")
+        return redirect(url_for(".overview") if current_user.is_authenticated
+                        else url_for("auth.sign_in"))
+    return render_template("accounts/confirm_address.html", form=form, pending=pending)

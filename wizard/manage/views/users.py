@@ -25,6 +25,9 @@ def member_text() -> dict:
         "give": _("Give a license"),
         "give_to": _("to %(name)s"),
         "none": _("No free license"),
+        "make_admin": _("Make admin"),
+        "make_member": _("Make member"),
+        "remove": _("Remove"),
     }
 
 
