@@ -23,6 +23,16 @@ def submit(client, url: str, data: dict | None = None, *, page: str | None = Non
     return client.post(url, data=payload, **kw)
 
 
+def signed_in(app, email: str):
+    """A new client (another browser) signed in as `email` with the demo password."""
+    from wizard.demo import DEMO_PASSWORD
+
+    client = app.test_client()
+    response = submit(client, "/sign-in", {"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, f"{email} could not sign in"
+    return client
+
+
 def text_of(response) -> str:
     """The page's visible text, roughly: tags dropped, whitespace folded."""
     html = response.get_data(as_text=True)

@@ -16,10 +16,14 @@ from .config import ConfigError, Defaults, is_development, load_or_create_secret
 # Each of these modules has one blueprint, `bp`.
 BLUEPRINTS = (
     "accounts.views.sign_in",
+    "accounts.views.recovery",
     "accounts.views.home",
     "accounts.views.language",
     "manage.views.users",
+    "manage.views.roles",
     "accounts.views.account",
+    "accounts.views.billing",
+    "manage.views.licenses",
     "invite.views",
     "accept.views",
     "manage.views.pending",

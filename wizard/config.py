@@ -91,11 +91,25 @@ class Defaults:
     # Wrong current passwords on the change-password page, per person.
     # A rate, not a password.
     PASSWORD_CHANGE_LIMIT = "10 per hour"  # nosec B105
+    # "Forgot your password?": requests per address and per IP (the same answer whether or
+    # not the address has an account), and how long the emailed link works.
+    PASSWORD_RESET_LIMIT_PER_ADDRESS = "3 per hour"  # nosec B105
+    PASSWORD_RESET_LIMIT_PER_IP = "20 per hour"  # nosec B105
+    PASSWORD_RESET_VALID_MINUTES = 60
+    # The link that confirms a new address for a person's own account.
+    ADDRESS_CHANGE_VALID_HOURS = 24
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # The token lives as long as the session: no surprise expiry in the middle of a form.
     WTF_CSRF_TIME_LIMIT = None
+
+    # The platform's payment page (paying a balance, changing the number of licenses); the
+    # app adds its work as query parameters (wizard/accounts/billing.py). Without it, demo
+    # mode shows the development billing page and production names SUPPORT_URL/SUPPORT_EMAIL.
+    BILLING_URL = None
+    SUPPORT_URL = None
+    SUPPORT_EMAIL = None
 
     # Demo mode (make run): the development mailbox page is shown, a secret key is made for
     # you, and mail may stay in the app.

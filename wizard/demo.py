@@ -14,6 +14,7 @@ from .models import (
     AccountKind,
     BillingPeriod,
     IdentityProvider,
+    OtherUser,
     Role,
     Subscription,
     User,
@@ -33,7 +34,8 @@ class ProPlan:
     days_left: int
     card: str
     balance: str = "0.00"
-    other_users: int = 0
+    # The account's other users: (email, name, language).
+    other_users: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,16 @@ INDIVIDUALS = [
     Individual(
         "fay.pro@acme.example",
         "Fay Pro",
-        plan=ProPlan(BillingPeriod.MONTHLY, "15.99", 25, "Amex •••• 0008", other_users=2),
+        plan=ProPlan(
+            BillingPeriod.MONTHLY,
+            "15.99",
+            25,
+            "Amex •••• 0008",
+            other_users=(
+                ("finn@fay-family.example", "Finn", "en"),
+                ("flora@fay-family.example", "Flora", "de"),
+            ),
+        ),
     ),
 ]
 
@@ -118,6 +129,8 @@ def seed_demo(today: date | None = None, password_hash: str | None = None) -> No
         ("admin@acme.example", "Adam Admin", Role.ADMIN, UserType.LICENSED, acme),
         ("member@acme.example", "Mia Member", Role.MEMBER, UserType.BASIC, acme),
         ("owner@globex.example", "Gloria Globex", Role.OWNER, UserType.LICENSED, globex),
+        # So that Gloria can hand Globex over, leave it, and join Acme Corp.
+        ("admin@globex.example", "Gustav Globex", Role.ADMIN, UserType.LICENSED, globex),
     ]:
         _user(
             email,
@@ -211,6 +224,16 @@ def _seed_individual(person: Individual, today: date, pw: str) -> None:
     subscription.period_start, subscription.period_end = _period(plan.period, plan.days_left, today)
     subscription.payment_method_label = plan.card
     subscription.outstanding_balance = Decimal(plan.balance)
-    subscription.other_users = plan.other_users
+    _seed_other_users(account.id, plan.other_users)
     subscription.add_ons = 0
     subscription.cancelled_at = None
+
+
+def _seed_other_users(account_id: int, wanted: tuple[tuple[str, str, str], ...]) -> None:
+    """Exactly the demo's other users on the account (removed ones come back)."""
+    for existing in db.session.scalars(
+        select(OtherUser).where(OtherUser.account_id == account_id)
+    ):
+        db.session.delete(existing)
+    for email, name, locale in wanted:
+        db.session.add(OtherUser(account_id=account_id, email=email, name=name, locale=locale))

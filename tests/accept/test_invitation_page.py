@@ -101,12 +101,27 @@ def test_invitation_pages_send_no_referrer_and_are_not_cached(client, auth, app,
 def test_opening_the_link_changes_nothing(app, client, auth, ana_link):
     with app.app_context():
         before = snapshot(ana_link)
-    client.get(f"/invitation/{ana_link}")
+    client.get(f"/invitation/{ana_link}")  # as a mail scanner would: not signed in
+    with app.app_context():
+        assert snapshot(ana_link) == before
     auth.sign_in("ana.pro@acme.example")
-    for path in ("", "/refund", "/decline", "/accept", "/ask-again", "/create-account"):
+    for path in ("/refund", "/decline", "/accept", "/ask-again", "/create-account"):
         client.get(f"/invitation/{ana_link}{path}")
     with app.app_context():
         assert snapshot(ana_link) == before
+
+
+def test_the_invitee_signed_in_opening_the_link_records_only_that_they_opened_it(
+    app, client, auth, ana_link
+):
+    with app.app_context():
+        before = snapshot(ana_link)
+    auth.sign_in("ana.pro@acme.example")
+    client.get(f"/invitation/{ana_link}")
+    with app.app_context():
+        after = snapshot(ana_link)
+        assert after[3] is not None  # last_viewed_at: "Opened" for the owner
+        assert after[:3] + after[4:] == before[:3] + before[4:]
 
 
 def test_a_pending_link_past_its_expiry_changes_nothing_when_opened(app, client):

@@ -25,6 +25,11 @@ def fresh_app(database_url, tmp_path):
     yield app
     with app.app_context():
         db.session.remove()
+        # Leave no half-migrated schema behind (a test may downgrade): the next test's
+        # create_all would keep old tables as they are.
+        db.drop_all()
+        db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
         db.engine.dispose()
 
 

@@ -11,12 +11,14 @@ from sqlalchemy import select, update
 from tests.accept.factory import invite
 from tests.helpers import csrf_token, submit, text_of
 from tests.invite.flow import add_people, heads_up, start, to_check
+from wizard.accounts.links import ADDRESS_CHANGE, PASSWORD_RESET, issue_link, link_token
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
 from wizard.models import (
     IdentityProvider,
     Invitation,
     InvitationStatus,
+    OtherUser,
     Role,
     User,
     UserType,
@@ -64,6 +66,9 @@ def _attack_plan(app, dns):
     gloria = _signed_in(app, "owner@globex.example")
     ana = _signed_in(app, "ana.pro@acme.example")
     dora = _signed_in(app, "dora@acme.example")
+    emil = _signed_in(app, "emil.pro@acme.example")
+    fay = _signed_in(app, "fay.pro@acme.example")
+    app.config["DEMO_MODE"] = True  # the development billing page is there to be attacked
     stranger = app.test_client()
     base = to_check(owner, "new.person@acme.example")  # a draft ready to send
     # The admin's draft has more Licensed people than free licenses (Make Basic has work);
@@ -98,14 +103,29 @@ def _attack_plan(app, dns):
         db.session.commit()
         pending, member = pending_domain.id, _user_id("member@acme.example")
         admin = _user_id("admin@acme.example")
+        finn = db.session.scalar(select(OtherUser.id).where(OtherUser.name == "Finn"))
+        emil_account = db.session.scalar(
+            select(User.account_id).where(User.email == "emil.pro@acme.example")
+        )
+        reset_token = link_token(issue_link(member, PASSWORD_RESET, timedelta(hours=1)))
+        address_token = link_token(issue_link(
+            _user_id("ana.pro@acme.example"), ADDRESS_CHANGE, timedelta(hours=1),
+            new_email="ana@personal.example", invitation_id=ana_invitation))
+        db.session.commit()
     app.config["DNS_RESOLVER"] = dns.address
     dns.set_txt("newco.example", "pending-code")
+    # An open handover, so that a forged answer would have something to change.
+    submit(owner, "/users/ownership", {"admin": str(admin)})
+    adam = _signed_in(app, "admin@acme.example")
     draft = int(base.rsplit("/", 1)[1])
     ids = {"ids": str(ana_invitation), "back": "/users/pending/"}
     plan = {
         "account.change_password": (owner, "/account/password", {
             "current_password": DEMO_PASSWORD, "new_password": NEW_PASSWORD,
             "confirm_password": NEW_PASSWORD}),
+        "account.remove_other_user": (fay, f"/account/users/{finn}/remove", {}),
+        "account.notifications": (owner, "/account/notifications", {"response_notices": "none"}),
+        "billing.pay": (emil, f"/dev/billing/?account={emil_account}&amount=15.99", {}),
         "auth.sign_in": (stranger, "/sign-in", {
             "email": "owner@acme.example", "password": DEMO_PASSWORD}),
         "auth.sign_out": (owner, "/sign-out", {}),
@@ -142,6 +162,18 @@ def _attack_plan(app, dns):
             "protocol": "saml", "provisioning": "invited", "email_attribute": "mail"}),
         "sso.switch": (owner, "/users/single-sign-on/switch", {"on": "1"}),
         "sso.test_connection": (owner, "/users/single-sign-on/test", {}),
+        "recovery.forgot_password": (stranger, "/forgot-password", {
+            "email": "member@acme.example"}),
+        "recovery.reset_password": (stranger, f"/reset-password/{reset_token}", {
+            "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}),
+        "invite.change_address": (ana, f"/invitation/{ana_token}/change-address", {
+            "new_email": "ana@elsewhere.example"}),
+        "account.confirm_address": (ana, f"/account/address/{address_token}", {}),
+        "roles.change_role": (owner, f"/users/{member}/role", {"role": "admin"}),
+        "roles.remove": (owner, f"/users/{member}/remove", {}),
+        "roles.ownership": (owner, "/users/ownership", {"admin": str(admin)}),
+        "roles.withdraw": (owner, "/users/ownership/withdraw", {}),
+        "roles.answer": (adam, "/users/ownership/answer", {"answer": "accept"}),
     }
     # A genuine token, but from somebody else's session: as a forged page would carry.
     other = app.test_client()

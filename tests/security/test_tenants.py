@@ -14,7 +14,15 @@ from tests.helpers import csrf_token
 from wizard.accept import tokens
 from wizard.common.ids import IdConverter
 from wizard.extensions import db
-from wizard.models import Account, Invitation, User, UserType, VerifiedDomain, WizardDraft
+from wizard.models import (
+    Account,
+    Invitation,
+    OtherUser,
+    User,
+    UserType,
+    VerifiedDomain,
+    WizardDraft,
+)
 from wizard.models.types import utcnow
 
 
@@ -44,6 +52,8 @@ def _globex_objects() -> dict[str, int]:
         "draft_id": draft.id,
         "invitation_id": invitation.id,
         "domain_id": domain.id,
+        # Globex is a business: another individual's other user stands in (Fay's Finn).
+        "other_user_id": db.session.scalar(select(OtherUser.id).where(OtherUser.name == "Finn")),
     }
 
 

@@ -19,11 +19,19 @@ from ..accounts.passwords import hash_password
 from ..common import audit
 from ..common.forms import normalise_email
 from ..delivery.outbox import queue_email
+from ..delivery.responses import tell_inviter
 from ..extensions import db
 from ..manage.seats import locked_account
-from ..models import AuditEvent, Invitation, InvitationStatus, RefundRecord, Role, User
+from ..models import (
+    AuditEvent,
+    Invitation,
+    InvitationStatus,
+    RefundRecord,
+    Role,
+    User,
+)
 from ..models.types import utcnow
-from .joining import missed_license, tell_inviter_no_license_was_free, user_type_on_joining
+from .joining import missed_license, tell_inviter_of_joining, user_type_on_joining
 from .link import (
     Blocker,
     Link,
@@ -173,8 +181,6 @@ def accept_invitation(
             **({"via": "sso"} if invitation.via_sso else {}),
         },
     )
-    if joined_as_basic:
-        tell_inviter_no_license_was_free(invitation, account, user)
     if refund is not None:
         queue_email(
             "receipt",
@@ -184,6 +190,7 @@ def accept_invitation(
             invitation_id=invitation.id,
             context=_receipt_context(user, link, refund, quote),
         )
+    tell_inviter_of_joining(invitation, account, user, joined_as_basic)
     try:
         db.session.commit()
     except IntegrityError:  # the unique refund per invitation: someone else won
@@ -258,8 +265,7 @@ def accept_with_new_account(
             **({"no_free_license": True} if joined_as_basic else {}),
         },
     )
-    if joined_as_basic:
-        tell_inviter_no_license_was_free(invitation, account, user)
+    tell_inviter_of_joining(invitation, account, user, joined_as_basic)
     user_id = user.id
     try:
         db.session.commit()
@@ -276,9 +282,19 @@ def accept_with_new_account(
 
 
 def decline_invitation(
-    token: str, user_id: int | None, *, message: str = "", now: datetime | None = None
+    token: str,
+    user_id: int | None,
+    *,
+    message: str = "",
+    reason: str | None = None,
+    now: datetime | None = None,
+    commit: bool = True,
 ) -> Result:
-    """Say no: the invitation is declined once, and the person who invited is told."""
+    """Say no: the invitation is declined once, and the person who invited is told.
+
+    `reason` is what the app knows of why ("changed_address"): kept, and shown to the owner.
+    `commit=False` leaves the decline in the caller's transaction (it rolls back if refused).
+    """
     now = now or utcnow()
     link = look_up(token, now)
     if link.state != LinkState.OK:
@@ -288,32 +304,22 @@ def decline_invitation(
         user = db.session.get(User, user_id)
         if user is None or not is_invitee(user, invitation):
             return Result(Outcome.WRONG_ACCOUNT, link, user_id=user_id)
-    if not _claim(invitation, now, status=InvitationStatus.DECLINED):
+    if not _claim(invitation, now, status=InvitationStatus.DECLINED, decline_reason=reason):
         return _gone(token, now, user_id)
-    inviter = invitation.invited_by
+    details = {"message": message} if message else {}
     audit.record(
         "declined",
         account_id=invitation.account_id,
         actor_id=user_id,
         subject_email=invitation.email,
         invitation_id=invitation.id,
-        details={"message": message} if message else {},
+        details={**details, "reason": reason} if reason else details,
         by_invitee=user_id is None,
     )
-    queue_email(
-        "invitation_declined",
-        inviter.email,
-        account_id=invitation.account_id,
-        locale=person_locale(inviter),
-        invitation_id=invitation.id,
-        context={
-            "inviter_name": inviter.display_name,
-            "invitee_email": invitation.email,
-            "invitee_name": invitation.name,
-            "business": link.business.name,
-            "message": message,
-        },
-    )
+    tell_inviter(invitation, link.business, joined_as=None,
+                 locale=person_locale(invitation.invited_by), message=message, reason=reason)
+    if not commit:
+        return Result(Outcome.DONE, link, user_id=user_id)
     db.session.commit()
     return Result(Outcome.DONE, look_up(token, now), user_id=user_id)
 
@@ -369,3 +375,20 @@ def end_sessions(user_id: int) -> None:
     if user is not None:
         user.session_version += 1
         db.session.commit()
+
+
+def record_seen(invitation_id: int, blockers: tuple[Blocker, ...], now: datetime) -> None:
+    """The signed-in invitee looked at their invitation: the owner sees "Opened", or what
+    blocks them, with the date. (Never called for a visitor who is not signed in as the
+    invitee, so a mail scanner opening the link records nothing.)"""
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.status == InvitationStatus.PENDING)
+        .values(
+            last_viewed_at=now,
+            blocked_by=blockers[0].value if blockers else None,
+            blocked_at=now if blockers else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()

@@ -71,3 +71,9 @@ class DeclineForm(StripWhitespaceForm):
         validators=[Length(max=1000, message=_l("Keep the message to 1,000 characters or fewer"))],
         render_kw={"rows": 4},
     )
+
+
+class ChangeAddressForm(StripWhitespaceForm):
+    """Instead of joining: another address for the person's own account."""
+
+    new_email = email_field(_l("New email address for your account"))

@@ -9,6 +9,7 @@ and both sides are told (the accepted page and the receipt, and an email to the 
 from __future__ import annotations
 
 from ..delivery.outbox import queue_email
+from ..delivery.responses import tell_inviter
 from ..manage.seats import licensed_members
 from ..models import Account, Invitation, User, UserType
 from .link import person_locale
@@ -45,3 +46,15 @@ def tell_inviter_no_license_was_free(invitation: Invitation, account: Account, w
             "seats": account.license_seats,
         },
     )
+
+
+def tell_inviter_of_joining(
+    invitation: Invitation, account: Account, who: User, joined_as_basic: bool
+) -> None:
+    """The inviter hears that the person joined. The no-license email says so too (and what
+    to do), so it replaces the plain one rather than arriving beside it."""
+    if joined_as_basic:
+        tell_inviter_no_license_was_free(invitation, account, who)
+        return
+    tell_inviter(invitation, account, joined_as=UserType(who.user_type),
+                 locale=person_locale(invitation.invited_by))

@@ -19,11 +19,13 @@ def new_nonce() -> str:
     return secrets.token_hex(32)
 
 
-def token_for(nonce: str) -> str:
-    """The link token for a nonce: only someone with the app's secret key can make it."""
+def token_for(nonce: str, purpose: str = "invitation-link") -> str:
+    """The link token for a nonce: only someone with the app's secret key can make it.
+
+    `purpose` keeps kinds of link apart: a password-reset token is never an invitation's."""
     key = current_app.config["SECRET_KEY"]
     key = key.encode() if isinstance(key, str) else key
-    digest = hmac.new(key, b"invitation-link:" + nonce.encode(), hashlib.sha256).digest()
+    digest = hmac.new(key, f"{purpose}:{nonce}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 

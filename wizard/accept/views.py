@@ -1,6 +1,7 @@
 """The invitee's side: the emailed link, signing in as the invited address, refund details.
 
-A GET never accepts, declines or records anything: mail scanners open every link.
+A GET never accepts or declines anything: mail scanners open every link. Only a GET by the
+invitee, signed in, records that they opened it (and what blocked them) for the owner.
 """
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -8,6 +9,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ..accounts.address import AddressProblem, request_address_change
+from ..accounts.billing import balance_payment_url, support
 from ..common.access import keeps_input_on_csrf_error
 from ..common.forms import EmptyForm
 from ..common.layout import money
@@ -15,7 +18,7 @@ from ..common.security import start_session
 from ..models.types import utcnow
 from . import acceptance as svc
 from .acceptance import Outcome
-from .forms import CreateAccountForm, DeclineForm, RefundForm
+from .forms import ChangeAddressForm, CreateAccountForm, DeclineForm, RefundForm
 from .link import InvitationPage, LinkState, invitation_page
 
 bp = Blueprint("invite", __name__, url_prefix="/invitation")
@@ -44,7 +47,13 @@ def _viewer_id() -> int | None:
 
 def _context(page: InvitationPage, token: str) -> dict:
     link = page.link
+    owes = page.subscription is not None and page.subscription.outstanding_balance > 0
     return {
+        # Paying comes back here, where "Try again" is.
+        "pay_url": (
+            balance_payment_url(page.subscription, url_for(".show", token=token)) if owes else None
+        ),
+        "support": support(),
         "page": page,
         "link": link,
         "invitation": link.invitation,
@@ -76,7 +85,11 @@ def _page(token: str) -> InvitationPage:
 
 @bp.route("/<token>")
 def show(token: str):
-    return _render(_page(token), token)
+    page = _page(token)
+    response = _render(page, token)  # first: recording commits, which expires the objects
+    if page.is_invitee and page.link.state == LinkState.OK:
+        svc.record_seen(page.link.invitation.id, page.blockers, utcnow())
+    return response
 
 
 @bp.route("/<token>/create-account", methods=["POST"])
@@ -167,6 +180,32 @@ def decline(token: str):
                     name=result.link.inviter.display_name), "success")
         return redirect(url_for(".show", token=token))
     return render_template("accept/decline.html", form=form, **_context(page, token))
+
+
+@bp.route("/<token>/change-address", methods=["GET", "POST"])
+@keeps_input_on_csrf_error
+def change_address(token: str):
+    """Instead of joining: give one's own account another address (confirmed from it)."""
+    page = _page(token)
+    if not page.is_invitee:
+        return redirect(url_for(".show", token=token))
+    form = ChangeAddressForm()
+    if form.validate_on_submit():
+        problem = request_address_change(
+            page.viewer.id, form.new_email.data, invitation_id=page.link.invitation.id,
+            now=utcnow(),
+        )
+        if problem is None:
+            flash(_("We have sent a link to %(email)s. Open it to confirm the new address; "
+                    "until then, nothing changes.", email=form.new_email.data.lower()),
+                  "success")
+            return redirect(url_for(".show", token=token))
+        form.new_email.errors.append(
+            _("There is already an account for this address. Choose another one.")
+            if problem == AddressProblem.TAKEN
+            else _("This is the address your account has now. Choose another one.")
+        )
+    return render_template("accept/change_address.html", form=form, **_context(page, token))
 
 
 @bp.route("/<token>/ask-again", methods=["POST"])

@@ -8,7 +8,10 @@ from ..models import User
 
 
 def home_for(user: User) -> str:
-    """Where a person lands after signing in."""
+    """Where a person lands after signing in: an admin asked to take over the business
+    lands on that question first."""
+    if user.ownership_offered_at is not None and user.can_manage_users:
+        return url_for("roles.answer")
     if user.can_manage_users:
         return url_for("users.index")
     return url_for("account.overview")

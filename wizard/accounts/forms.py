@@ -1,7 +1,9 @@
-"""The forms of a person's own account: signing in, changing the password."""
+"""The forms of a person's own account: signing in, changing or resetting the password,
+notices."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, PasswordField
+from wtforms import HiddenField, PasswordField, RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, ValidationError
 
 from ..common.forms import StripWhitespaceForm, email_field, password_field
@@ -14,14 +16,15 @@ class SignInForm(StripWhitespaceForm):
     next = HiddenField()
 
 
-class ChangePasswordForm(StripWhitespaceForm):
-    """A signed-in person's new password; the current one proves it is them at the keyboard."""
+class ForgotPasswordForm(StripWhitespaceForm):
+    email = email_field()
+    # The invitation the person came from, so that the reset leads back to it.
+    invitation = HiddenField()
 
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[InputRequired(message=_l("Enter your current password"))],
-        render_kw={"autocomplete": "current-password"},
-    )
+
+class NewPasswordForm(StripWhitespaceForm):
+    """A new password, typed twice."""
+
     new_password = PasswordField(
         _l("New password"),
         validators=[InputRequired(message=_l("Choose a new password")), NewPassword()],
@@ -39,8 +42,32 @@ class ChangePasswordForm(StripWhitespaceForm):
         render_kw={"autocomplete": "new-password"},
     )
 
+
+class ChangePasswordForm(NewPasswordForm):
+    """A signed-in person's new password; the current one proves it is them at the keyboard."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(message=_l("Enter your current password"))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
     def validate_new_password(self, field) -> None:
         if field.data and field.data == self.current_password.data:
             raise ValidationError(
                 _l("The new password is the same as the current one. Choose a different one.")
             )
+
+
+class ResponseNoticesForm(StripWhitespaceForm):
+    """How an owner or admin hears that people answered their invitations."""
+
+    response_notices = RadioField(
+        _l("When someone accepts or declines your invitation"),
+        choices=[
+            SelectChoice("each", _l("Email me about each answer")),
+            SelectChoice("daily", _l("Email me one summary a day")),
+            SelectChoice("none", _l("No email: I look at the Pending tab myself")),
+        ],
+        validators=[InputRequired(message=_l("Choose how you want to hear about answers"))],
+    )

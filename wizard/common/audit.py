@@ -32,6 +32,17 @@ ACTIONS = (
     "sso_settings_changed",
     "sso_turned_on",
     "sso_turned_off",
+    "licenses_changed",
+    "balance_paid",
+    "other_user_removed",
+    "password_reset",
+    "role_changed",
+    "ownership_offered",
+    "ownership_withdrawn",
+    "ownership_transferred",
+    "ownership_refused",
+    "member_removed",
+    "address_changed",
 )
 
 # details["by"] for what the invited person did from their link, signed out: nobody's

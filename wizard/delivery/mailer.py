@@ -19,7 +19,10 @@ from markupsafe import Markup
 
 from ..accept.link import reader_plan
 from ..accept.tokens import invitation_url
+from ..accounts.links import ENDPOINTS, link_token
 from ..common.layout import user_type_label
+from ..extensions import db
+from ..models import PersonalLink
 
 # Kinds whose subject an operator can replace (config key -> the kinds it covers).
 SUBJECT_SETTINGS = {"invitation": "MAIL_INVITATION_SUBJECT", "reminder": "MAIL_REMINDER_SUBJECT"}
@@ -146,14 +149,20 @@ def email_values(
 ) -> dict[str, Any]:
     """What the templates of an email see: its context, its link, and the shared helpers."""
     values: dict[str, Any] = dict(context)
-    if "expires_at" in values:
-        values["expires_at"] = _as_datetime(values["expires_at"])
+    for moment in ("expires_at", "day"):
+        if moment in values:
+            values[moment] = _as_datetime(values[moment])
     if preview:
         values["invitation_url"] = "https://…/invitation/(a personal link for each person)"
     elif invitation is not None:
         values["invitation_url"] = invitation_url(invitation)
         if kind in READER_KINDS:
             values["reader_plan"] = reader_plan(invitation.email)
+    if (link_id := values.get("personal_link_id")) is not None:
+        # A password reset's or a new address's link, derived now: the outbox holds no token.
+        link = db.session.get(PersonalLink, link_id)
+        if link is not None:
+            values["link_url"] = absolute_url(ENDPOINTS[link.purpose], token=link_token(link))
     values.update(
         kind=kind,
         locale=locale,

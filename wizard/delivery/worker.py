@@ -24,6 +24,7 @@ from ..models import DeliveryStatus, OutboxEmail
 from ..models.types import utcnow
 from .claims import DUE, Claim, Preparer, release
 from .reminders import queue_due_reminders
+from .responses import queue_daily_summaries
 from .rules import Outcome, classify_failure, retry_delay
 from .smtp import Connection, close_connection, open_connection, sender_address
 from .wakeup import Waiter
@@ -184,8 +185,10 @@ def _outcome_values(claim: Claim, outcome: Outcome, now: datetime) -> dict:
 def deliver_due(
     *, now: datetime | None = None, limit: int | None = None, stop: threading.Event | None = None
 ) -> PassReport:
-    """One pass: queue due reminders, then send every due email over one connection."""
+    """One pass: queue due reminders and daily summaries, then send every due email over one
+    connection."""
     report = PassReport(reminders=queue_due_reminders(now=now))
+    queue_daily_summaries(now=now)
     app = current_app._get_current_object()
     preparer = Preparer(app, now=now, limit=limit, stop=stop)
     recorder = Recorder(app)

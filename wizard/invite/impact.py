@@ -22,6 +22,30 @@ class CurrentPlan(enum.StrEnum):
     NOT_SHOWN = "not_shown"  # not on a verified domain: we may not say (Privacy rule)
 
 
+# What will stop a person accepting, foretold where the app may look (verified domains): the
+# codes of the invitee's blocker pages, plus the owner of another business (who must hand it
+# over first). The order is the order the invitee meets them.
+EXPECTED_BLOCKERS = (
+    "owns_other_business", "other_business", "outstanding_balance", "other_users", "add_ons"
+)
+
+
+def expected_blockers(
+    plan: CurrentPlan, *, owner: bool, balance: object, other_users: int, add_ons: int
+) -> tuple[str, ...]:
+    """What the person will be asked to sort out before joining, as far as their account says."""
+    found = []
+    if plan == CurrentPlan.OTHER_BUSINESS:
+        found.append("owns_other_business" if owner else "other_business")
+    if balance and balance > 0:
+        found.append("outstanding_balance")
+    if other_users:
+        found.append("other_users")
+    if add_ons:
+        found.append("add_ons")
+    return tuple(found)
+
+
 # The features that differ between Basic and Licensed, in the order the pages list them.
 FEATURES = ("meeting_length", "cloud_recording", "add_ons", "alternative_host")
 _PRO_FEATURES = frozenset(FEATURES)

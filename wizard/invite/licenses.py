@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..common.bulk import among
 from ..extensions import db
 from ..manage.seats import seat_count
-from ..models import Account, AccountKind, Subscription, User, VerifiedDomain, WizardDraft
+from ..models import Account, AccountKind, Role, Subscription, User, VerifiedDomain, WizardDraft
 from .addresses import BASIC, LICENSED, domain_of
 from .batches import locales_of
 from .drafts import Person, answers, licensed_count, people_of, store, types_digest, user_types
@@ -20,6 +20,7 @@ from .impact import (
     ImpactSummary,
     PersonImpact,
     SeatOutlook,
+    expected_blockers,
     licensed_to_make_basic,
     person_impact,
     summarise,
@@ -59,28 +60,49 @@ def preview_locale(account: Account, email: str) -> str:
     return account.default_locale
 
 
-def current_plans(account_id: int, emails: list[str]) -> dict[str, CurrentPlan]:
-    """Each address's plan today, shown only on the account's verified domains (Privacy):
-    elsewhere NOT_SHOWN, whatever we know, so the page cannot be used to probe addresses."""
+def plans_and_blockers(
+    account_id: int, emails: list[str]
+) -> tuple[dict[str, CurrentPlan], dict[str, tuple[str, ...]]]:
+    """Each address's plan today, and what will stop them accepting (an outstanding balance,
+    other users, add-ons, another business), both only on the account's verified domains
+    (Privacy): elsewhere NOT_SHOWN and nothing, whatever we know, so the page cannot be used to
+    probe addresses."""
     verified = _verified_domains(account_id)
     visible = [e for e in emails if domain_of(e) in verified]
     rows = db.session.execute(
-        select(User.email, Account.kind, Subscription.plan, Subscription.cancelled_at)
+        select(
+            User.email,
+            User.role,
+            Account.kind,
+            Subscription.plan,
+            Subscription.cancelled_at,
+            Subscription.outstanding_balance,
+            Subscription.other_users,
+            Subscription.add_ons,
+        )
         .join(Account, User.account_id == Account.id)
         .outerjoin(Subscription, Subscription.account_id == Account.id)
         .where(among(User.email, visible))
     ).all()
-    known = {}
-    for email, kind, plan, cancelled_at in rows:
+    known, blocked = {}, {}
+    for email, role, kind, plan, cancelled_at, balance, other_users, add_ons in rows:
         if kind == AccountKind.BUSINESS:
             known[email] = CurrentPlan.OTHER_BUSINESS
         elif plan == "pro" and cancelled_at is None:
             known[email] = CurrentPlan.PRO
         else:
             known[email] = CurrentPlan.FREE
+        if found := expected_blockers(
+            known[email],
+            owner=role == Role.OWNER,
+            balance=balance,
+            other_users=other_users or 0,
+            add_ons=add_ons or 0,
+        ):
+            blocked[email] = found
     plans = dict.fromkeys(emails, CurrentPlan.NOT_SHOWN)
     plans.update({e: known.get(e, CurrentPlan.NO_ACCOUNT) for e in visible})
-    return plans
+    return plans, blocked
 
 
 @dataclass(frozen=True)
@@ -92,19 +114,21 @@ class LicenseReview:
     summary: ImpactSummary
     seats: SeatOutlook
     to_make_basic: list[str]  # the Licensed people beyond the free seats
+    # Who will be stopped when they accept, and by what (impact.EXPECTED_BLOCKERS' codes).
+    blocked: dict[str, tuple[str, ...]]
 
 
 def license_review(draft: WizardDraft, account: Account) -> LicenseReview:
     """Each person's plan today, what changes for them, and the seats after the batch."""
     people = people_of(draft.data)
-    plans = current_plans(account.id, [p.email for p in people])
+    plans, blocked = plans_and_blockers(account.id, [p.email for p in people])
     impacts = [person_impact(plans[p.email], p.user_type) for p in people]
     count = seat_count(account)
     seats = SeatOutlook(count.purchased, count.in_use, count.pending, licensed_count(people))
     extra = licensed_to_make_basic(
         [(p.email, p.user_type, plans[p.email]) for p in people], seats.free_now
     )
-    return LicenseReview(people, impacts, summarise(impacts), seats, extra)
+    return LicenseReview(people, impacts, summarise(impacts), seats, extra, blocked)
 
 
 def set_user_type(draft: WizardDraft, email: str, user_type: str) -> bool:

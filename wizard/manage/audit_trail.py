@@ -71,6 +71,14 @@ def action_labels() -> dict[str, str]:
         "reminders_turned_on": _("Automatic reminders turned on"),
         "reminders_turned_off": _("Automatic reminders turned off"),
         "password_changed": _("Password changed"),
+        "password_reset": _("Password reset by email"),
+        "role_changed": _("Role changed"),
+        "ownership_offered": _("Asked to take over ownership"),
+        "ownership_withdrawn": _("Ownership handover taken back"),
+        "ownership_transferred": _("Became the owner"),
+        "ownership_refused": _("Refused to take over ownership"),
+        "member_removed": _("Removed from the business"),
+        "address_changed": _("Address changed"),
         "business_created": _("Business account created"),
         "domain_added": _("Domain added"),
         "domain_verified": _("Domain verified"),
@@ -81,6 +89,9 @@ def action_labels() -> dict[str, str]:
         "sso_settings_changed": _("Single sign-on settings changed"),
         "sso_turned_on": _("Single sign-on turned on"),
         "sso_turned_off": _("Single sign-on turned off"),
+        "licenses_changed": _("Number of licenses changed"),
+        "balance_paid": _("Outstanding balance paid"),
+        "other_user_removed": _("User removed from the account"),
     }
 
 
@@ -130,6 +141,10 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
         return _("The sender told them in their own way.")
     if action == "domain_removed" and details.get("was_verified"):
         return _("It was verified.")
+    if action == "licenses_changed" and "to" in details:
+        return _("From %(old)s to %(new)s.", old=details.get("from"), new=details["to"])
+    if action == "declined" and details.get("reason") == "changed_address":
+        return _("They changed the address of their own account instead of joining.")
     if action == "declined" and details.get("message"):
         return _("Message: “%(message)s”", message=details["message"])
     return ""

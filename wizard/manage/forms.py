@@ -1,9 +1,10 @@
-"""The forms of the Users page, the Pending tab and the audit log."""
+"""The forms of the Users page, the licenses page, the Pending tab and the audit log."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SearchField, SelectField
+from wtforms import HiddenField, IntegerField, RadioField, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from ..common.forms import StripWhitespaceForm
 from .audit_trail import AuditFilter
@@ -115,3 +116,47 @@ class AuditFilterForm(StripWhitespaceForm):
         return AuditFilter(
             person=self.person.data or "", action=self.action.data or "", page=page or 1
         )
+
+
+class LicenseSeatsForm(StripWhitespaceForm):
+    """The new number of licenses: a GET form, it only asks what the change would do."""
+
+    class Meta:
+        csrf = False  # nothing changes until the payment page
+
+    seats = IntegerField(
+        _l("New number of licenses"),
+        validators=[InputRequired(message=_l("Enter the number of licenses you want, like 12"))],
+        invalid_value_message=_l("Enter the number of licenses as a whole number, like 12"),
+        # A text box, as GOV.UK advises: a number box drops what it cannot read, so the
+        # person would not see what they typed next to the message.
+        widget=TextInput(),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
+    )
+
+    def validate_seats(self, field) -> None:
+        if field.data is not None and not 0 <= field.data <= 100000:
+            raise ValidationError(_l("Enter a whole number from 0 to 100,000"))
+
+
+class HandOverForm(StripWhitespaceForm):
+    """The owner's choice of the admin to hand the business over to."""
+
+    admin = RadioField(
+        _l("Hand over to"),
+        coerce=int,
+        validate_choice=True,
+        validators=[InputRequired(message=_l("Choose the admin who should become the owner"))],
+    )
+
+
+class HandOverAnswerForm(StripWhitespaceForm):
+    """The admin's answer: accept or refuse the business (the button pressed)."""
+
+    answer = HiddenField()
+
+
+class RoleForm(StripWhitespaceForm):
+    """The role the owner gives someone: admin or member."""
+
+    role = HiddenField()

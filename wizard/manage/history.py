@@ -79,6 +79,8 @@ def invitation_history(
         entries.append(HistoryEntry(inv.contacted_at, "contacted"))
     if inv.last_viewed_at:
         entries.append(HistoryEntry(inv.last_viewed_at, "viewed"))
+    if inv.blocked_by and inv.blocked_at:
+        entries.append(HistoryEntry(inv.blocked_at, "blocked", details={"by": inv.blocked_by}))
     if inv.responded_at and inv.status.value not in audited:
         if inv.status in (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED):
             entries.append(HistoryEntry(inv.responded_at, inv.status.value))

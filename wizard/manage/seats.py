@@ -71,3 +71,38 @@ def licensed_members(account_id: int) -> int:
             User.account_id == account_id, User.user_type == UserType.LICENSED
         )
     )
+
+
+@dataclass(frozen=True)
+class SeatChange:
+    """What changing the number of licenses to `seats` would do (pure arithmetic)."""
+
+    now: SeatCount
+    seats: int
+
+    @property
+    def allowed(self) -> bool:
+        """Licensed members never exceed seats: take licenses back first."""
+        return self.seats >= self.now.in_use
+
+    @property
+    def too_few_by(self) -> int:
+        """How many Licensed members would have to become Basic first."""
+        return max(self.now.in_use - self.seats, 0)
+
+    @property
+    def pending_join_as_basic(self) -> int:
+        """Pending Licensed invitations left without a seat: the last ones to accept join as
+        Basic (acceptance re-checks under the account's lock)."""
+        if not self.allowed:
+            return 0
+        return max(self.now.in_use + self.now.pending - self.seats, 0)
+
+    @property
+    def pending_keep_license(self) -> int:
+        return self.now.pending - self.pending_join_as_basic
+
+
+def seat_change(now: SeatCount, seats: int) -> SeatChange:
+    """The consequences of going from `now.purchased` licenses to `seats`."""
+    return SeatChange(now=now, seats=seats)

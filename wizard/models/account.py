@@ -7,8 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, func, select, text
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
 from .types import Email, Money, Timestamp, UTCDateTime, enum_column, utcnow
@@ -28,6 +28,14 @@ class Role(enum.StrEnum):
 class UserType(enum.StrEnum):
     BASIC = "basic"
     LICENSED = "licensed"
+
+
+class ResponseNotices(enum.StrEnum):
+    """How an owner or admin hears that someone accepted or declined their invitation."""
+
+    EACH = "each"  # an email for each answer
+    DAILY = "daily"  # one summary a day
+    NONE = "none"
 
 
 class BillingPeriod(enum.StrEnum):
@@ -77,6 +85,13 @@ class User(UserMixin, db.Model):
     # Set when the business turns a member off (by its identity provider, later by SCIM):
     # single sign-on refuses them and creates nothing.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    response_notices: Mapped[ResponseNotices] = enum_column(
+        ResponseNotices, default=ResponseNotices.EACH, server_default=ResponseNotices.EACH.value
+    )
+    # The UTC day of the last daily summary queued for this person (once a day, one worker).
+    response_summary_on: Mapped[date | None]
+    # Set on the admin the owner offered the business to, until they accept or refuse it.
+    ownership_offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="users", lazy="joined")
@@ -99,6 +114,24 @@ class User(UserMixin, db.Model):
         return self.name or self.email
 
 
+class OtherUser(db.Model):
+    """Someone else on an individual account (a family member, a colleague): they must be
+    removed before the account's holder can join a business."""
+
+    __tablename__ = "other_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    email: Mapped[Email]
+    name: Mapped[str] = mapped_column(String(200), default="")
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+
 class Subscription(db.Model):
     """An individual account's paid plan (Pro), with what blocks joining a business."""
 
@@ -114,7 +147,13 @@ class Subscription(db.Model):
     period_end: Mapped[date]
     payment_method_label: Mapped[str] = mapped_column(String(60))
     outstanding_balance: Mapped[Money] = mapped_column(default=Decimal("0.00"))
-    other_users: Mapped[int] = mapped_column(default=0)
+    # Counted from the rows, so removing the last one clears the blocker.
+    other_users: Mapped[int] = column_property(
+        select(func.count(OtherUser.id))
+        .where(OtherUser.account_id == account_id)
+        .correlate_except(OtherUser)
+        .scalar_subquery()
+    )
     add_ons: Mapped[int] = mapped_column(default=0)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -155,3 +194,24 @@ class VerifiedDomain(db.Model):
             postgresql_where=text("verified_at IS NOT NULL"),
         ),
     )
+
+
+class PersonalLink(db.Model):
+    """A single-use, expiring link emailed to one person: a password reset, or the
+    confirmation of a new address. Made like invitation links: only the hash of the token is
+    stored, the token being an HMAC of the nonce with the app's secret key."""
+
+    __tablename__ = "personal_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # "password_reset" or "address_change"
+    purpose: Mapped[str] = mapped_column(String(20))
+    # For an address change: the new address, and the invitation declined when it is confirmed.
+    new_email: Mapped[Email | None]
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
+    token_nonce: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    expires_at: Mapped[Timestamp]
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

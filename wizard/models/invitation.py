@@ -83,6 +83,11 @@ class Invitation(db.Model):
     # Made by single sign-on for someone with an account of their own, who signed in through
     # the business's provider and is choosing refund details (no email is sent for it).
     via_sso: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # What stopped the invitee the last time they looked (a link.Blocker value), and when.
+    blocked_by: Mapped[str | None] = mapped_column(String(30))
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why it was declined, where the app knows ("changed_address").
+    decline_reason: Mapped[str | None] = mapped_column(String(30))
 
     invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id], lazy="raise")
 

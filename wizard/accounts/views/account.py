@@ -1,20 +1,23 @@
-"""A person's own account: their plan and subscription, or their business membership, and
-changing their password."""
+"""A person's own account: their plan, balance and other users, or their business membership;
+how they hear about answers to their invitations; and changing their password."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
-from ...accept.link import person_locale
-from ...common import audit
-from ...common.access import keeps_input_on_csrf_error
+from ...common.access import keeps_input_on_csrf_error, roles_required
+from ...common.forms import EmptyForm
 from ...common.security import start_session
-from ...delivery.outbox import queue_email
+from ...delivery.responses import set_response_notices
 from ...extensions import db, limiter
-from ...models import Subscription, User
-from ..forms import ChangePasswordForm
+from ...models import ResponseNotices, Role, Subscription, User
+from ...models.types import utcnow
+from .. import billing, other_users
+from ..address import AddressProblem, address_link, confirm_address_change
+from ..forms import ChangePasswordForm, ResponseNoticesForm
 from ..passwords import hash_password, password_matches
+from ..recovery import record_password_change
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -22,10 +25,26 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @bp.route("/")
 @login_required
 def overview():
+    return _overview()
+
+
+def _overview(notices_form: ResponseNoticesForm | None = None):
     subscription = db.session.execute(
         select(Subscription).where(Subscription.account_id == current_user.account_id)
     ).scalar_one_or_none()
-    return render_template("accounts/overview.html", subscription=subscription)
+    if notices_form is None and current_user.can_manage_users:
+        notices_form = ResponseNoticesForm(response_notices=current_user.response_notices.value)
+    owes = subscription is not None and subscription.outstanding_balance > 0
+    return render_template(
+        "accounts/overview.html",
+        subscription=subscription,
+        others=[] if current_user.account.is_business else other_users.other_users_of(
+            current_user.account_id
+        ),
+        pay_url=billing.balance_payment_url(subscription, url_for(".overview")) if owes else None,
+        support=billing.support(),
+        notices_form=notices_form,
+    )
 
 
 def _password_key() -> str:
@@ -54,24 +73,7 @@ def change_password():
             )
         else:
             user.password_hash = hash_password(form.new_password.data)
-            user.session_version += 1
-            audit.record(
-                "password_changed",
-                account_id=user.account_id,
-                actor_id=user.id,
-                subject_email=user.email,
-            )
-            queue_email(
-                "password_changed",
-                user.email,
-                account_id=user.account_id,
-                locale=person_locale(user),
-                context={
-                    "name": user.display_name,
-                    "email": user.email,
-                    "business": user.account.name if user.account.is_business else "",
-                },
-            )
+            record_password_change(user, "password_changed")
             db.session.commit()
             start_session()
             login_user(user)
@@ -84,3 +86,57 @@ def change_password():
             )
             return redirect(url_for(".overview"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/users/<id:other_user_id>/remove", methods=["GET", "POST"])
+@login_required
+@keeps_input_on_csrf_error
+def remove_other_user(other_user_id: int):
+    """GET: who loses what, to confirm. POST: remove them (and they are told by email)."""
+    form = EmptyForm()
+    if form.validate_on_submit():
+        removed = other_users.remove_other_user(current_user, other_user_id)
+        if removed is None:
+            abort(404)
+        flash(_("%(name)s is removed from your account. We have told them by email.",
+                name=removed.display_name), "success")
+        return redirect(url_for(".overview", _anchor="other-users"))
+    other = other_users.find_other_user(current_user.account_id, other_user_id)
+    if other is None:
+        abort(404)
+    return render_template("accounts/remove_other_user.html", form=form, other=other)
+
+
+@bp.route("/notifications", methods=["POST"])
+@roles_required(Role.OWNER, Role.ADMIN)
+@keeps_input_on_csrf_error
+def notifications():
+    form = ResponseNoticesForm()
+    if not form.validate_on_submit():
+        return _overview(notices_form=form), 400
+    set_response_notices(current_user.id, ResponseNotices(form.response_notices.data))
+    flash(_("Saved. You will hear about answers to your invitations as you chose."), "success")
+    return redirect(url_for(".overview", _anchor="notifications"))
+
+
+@bp.route("/address/<token>", methods=["GET", "POST"])
+@keeps_input_on_csrf_error
+def confirm_address(token: str):
+    """From the link sent to the new address. GET changes nothing (mail scanners); POST does."""
+    pending = address_link(token, utcnow())
+    if pending is None:
+        return render_template("accounts/address_link_gone.html"), 410
+    form = EmptyForm()
+    if form.validate_on_submit():
+        done = confirm_address_change(token, utcnow())
+        if done is None:
+            return render_template("accounts/address_link_gone.html"), 410
+        if done == AddressProblem.TAKEN:
+            flash(_("Another account took %(email)s in the meantime. Nothing has changed.",
+                    email=pending.new_email), "error")
+        else:
+            flash(_("Your account's address is now %(email)s. Sign in with it from now on.",
+                    email=done.email), "success")
+        return redirect(url_for(".overview") if current_user.is_authenticated
+                        else url_for("auth.sign_in"))
+    return render_template("accounts/confirm_address.html", form=form, pending=pending)

@@ -24,6 +24,7 @@ from .. import attempts
 from ..attempts import network_of
 from ..auth import home_for
 from ..forms import SignInForm
+from ..invited import invitation_behind
 from ..passwords import password_matches
 
 bp = Blueprint("auth", __name__)
@@ -60,7 +61,10 @@ def sign_in():
         form.password.errors.append(
             _("The email address or password is not right. Check them and try again.")
         )
-    return render_template("accounts/sign_in.html", form=form)
+    invited = invitation_behind(safe_next(form.next.data))
+    if invited is not None and not form.email.data:
+        form.email.data = invited.invitation.email  # on the way to an invitation: its address
+    return render_template("accounts/sign_in.html", form=form, invited=invited)
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -86,6 +86,20 @@ def row_text() -> dict[str, str]:
         "resend_to": _("to %(email)s"),
         "revoke": _("Revoke"),
         "revoke_of": _("the invitation to %(email)s"),
+        "opened": _("Opened %(date)s"),
+        "changed_address": _("Changed their address instead of joining"),
+        "blocked": blocker_labels(),
+    }
+
+
+def blocker_labels() -> dict[str, str]:
+    """What stopped an invitee when they last looked (link.Blocker values), for the owner."""
+    return {
+        "outstanding_balance": _("Blocked: outstanding balance"),
+        "other_users": _("Blocked: other users on their account"),
+        "add_ons": _("Blocked: add-ons on their plan"),
+        "other_business": _("Blocked: member of another business"),
+        "already_member": _("Already a member"),
     }
 
 
@@ -130,6 +144,7 @@ def pending_helpers():
         "refusal_message": refusal_message,
         "number": format_decimal,
         "row_text": row_text,
+        "blocker_label": _lookup(blocker_labels()),
         "day": day_formatter(),
         "STATUS_CSS": collections.defaultdict(str, STATUS_CSS),
         "DELIVERY_CSS": collections.defaultdict(str, DELIVERY_CSS),

@@ -34,6 +34,9 @@ def member_text() -> dict:
         "give_to": _("to %(name)s"),
         "none": _("No free license"),
         "owners_own": _("Only the owner changes this"),
+        "make_admin": _("Make admin"),
+        "make_member": _("Make member"),
+        "remove": _("Remove"),
     }
 
 

@@ -1,7 +1,7 @@
 """Single sign-on: identity providers, who came through them, replay checks (issue 19)
 
 Revision ID: a19c5e0d7f31
-Revises: 5b7e1c9a2d40
+Revises: 7d2b9c41e0a6
 Create Date: 2026-12-05 13:15:00.000000
 
 """
@@ -15,7 +15,7 @@ UTCDateTime = wizard.models.types.UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = 'a19c5e0d7f31'
-down_revision = '5b7e1c9a2d40'
+down_revision = '7d2b9c41e0a6'
 branch_labels = None
 depends_on = None
 
