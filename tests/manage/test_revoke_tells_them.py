@@ -8,6 +8,7 @@ from sqlalchemy import select
 from tests.helpers import submit, text_of
 from tests.manage.factories import invitation, make_invitation, outbox_rows
 from wizard.delivery.mailer import render_email
+from wizard.delivery.smtp import build_message
 from wizard.extensions import db
 from wizard.models import AuditEvent, Invitation, OutboxEmail
 
@@ -31,7 +32,9 @@ def delivered(app, inv):
         ).one()
         mail = render_email(row.kind, locale=row.locale, context=row.context,
                             invitation=db.session.get(Invitation, row.invitation_id))
-        return row.to_address, row.locale, mail
+        message = build_message(row, mail)
+        assert message.recipients[0][1] == row.to_address
+        return message.reply_to, row.locale, mail
 
 
 def test_the_choice_to_tell_them_is_offered_and_not_ticked(app, auth, client):
@@ -58,8 +61,8 @@ def test_ticked_the_person_gets_an_email_in_their_language_with_the_note(app, au
     response = revoke(client, inv, tell="y", note="Wir haben uns vertan.\nEntschuldigung!")
     assert response.status_code == 302
     assert invitation(app, inv).status == "revoked"
-    to, locale, mail = delivered(app, inv)
-    assert (to, locale) == ("ben.pro@acme.example", "de")
+    reply_to, locale, mail = delivered(app, inv)
+    assert (reply_to, locale) == (("Olivia Owner", "owner@acme.example"), "de")
     assert mail.subject == "Acme Corp hat Ihre Einladung zurückgezogen"
     assert "Guten Tag Ben Pro," in mail.text
     assert "Der Link in der Einladungs-E-Mail funktioniert nicht mehr." in mail.text
