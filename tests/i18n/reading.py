@@ -82,3 +82,44 @@ def problems_of_german(where: str, html: str, *, is_page: bool = True) -> list[s
     problems += [f"{where}: English date {m!r}" for m in ENGLISH_DATE.findall(text)]
     problems += [f"{where}: English money {m!r}" for m in ENGLISH_MONEY.findall(text)]
     return problems
+
+
+@lru_cache(maxsize=1)
+def german_sources() -> tuple[str, ...]:
+    """German translations of three words or more that no English string contains: seeing
+    one on an English page or email means it mixes languages."""
+    catalogue = german()
+    all_english = " ".join(
+        fold(source)
+        for message in catalogue
+        if message.id
+        for source in (message.id if isinstance(message.id, tuple) else (message.id,))
+    )
+    found = set()
+    for message in catalogue:
+        if not message.id or not is_translated(message):
+            continue
+        for form in forms(message):
+            found.update(piece for piece in _fragments(form) if piece not in all_english)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def german_left_in(text: str) -> list[str]:
+    """The German strings showing in an English text (longest first, no repeats inside)."""
+    left: list[str] = []
+    for source in german_sources():
+        if source in text and not any(source in longer for longer in left):
+            left.append(source)
+    return left
+
+
+def problems_of_english(where: str, html: str, *, is_page: bool = True) -> list[str]:
+    """Everything on an English page (or an email's HTML) that betrays German."""
+    problems = []
+    if is_page and not re.search(r'<html[^>]*\slang="en"', html):
+        problems.append(f'{where}: <html lang="en"> missing')
+    text = visible_text(html)
+    problems += [f"{where}: German {source!r}" for source in german_left_in(text)]
+    problems += [f"{where}: German date {m!r}" for m in GERMAN_LONG_DATE.findall(text)]
+    problems += [f"{where}: German money {m!r}" for m in GERMAN_MONEY.findall(text)]
+    return problems
