@@ -109,3 +109,14 @@ def test_the_quick_guide_opens_from_the_wizard_start(tab):
     tab.get_by_role("link", name="Read the quick guide").click()
 
     check_page(tab, "Adding existing Pro users to your business account")
+
+
+def test_nothing_a_page_asks_for_is_missing_the_icon_included(tab):
+    missing = []
+    tab.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    sign_in(tab, "owner@acme.example")
+    tab.goto("/users/pending/")
+    # Headless Chromium does not fetch icons by itself: ask for what the layout links.
+    icon = tab.evaluate("document.querySelector('link[rel=icon]').href")
+    assert tab.request.get(icon).status == 200
+    assert missing == []

@@ -35,8 +35,8 @@ def test_the_page_and_the_pdf_have_the_same_headings(client):
 def test_the_page_offers_the_pdf_and_its_contents(client):
     page = client.get("/guide/")
     html = page.get_data(as_text=True)
-    assert f'href="{PDF_URL}"' in html
-    assert "Download the quick guide (PDF)" in text_of(page)
+    assert f'href="{PDF_URL}?paper=a4"' in html
+    assert "Download the quick guide (PDF, A4)" in text_of(page)
     for anchor in ("before-you-start", "wizard-steps", "checklist", "help"):
         assert f'href="#{anchor}"' in html
         assert f'id="{anchor}"' in html

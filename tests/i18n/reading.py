@@ -63,22 +63,66 @@ def english_sources() -> tuple[str, ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
-def english_left_in(text: str) -> list[str]:
-    """The English strings still showing in a German text (longest first, no repeats inside)."""
+def _left_in(text: str, sources: tuple[str, ...]) -> list[str]:
+    """Which of `sources` show in `text` (longest first, none counted inside a longer one)."""
     left: list[str] = []
-    for source in english_sources():
+    for source in sources:
         if source in text and not any(source in longer for longer in left):
             left.append(source)
     return left
 
 
+def english_left_in(text: str) -> list[str]:
+    """The English strings still showing in a German text."""
+    return _left_in(text, english_sources())
+
+
+def _problems(where: str, html: str, is_page: bool, lang: str, other: str, left_in, date, money):
+    """What on a page (or an email's HTML) in `lang` betrays the `other` language."""
+    problems = []
+    if is_page and not re.search(rf'<html[^>]*\slang="{lang}"', html):
+        problems.append(f'{where}: <html lang="{lang}"> missing')
+    text = visible_text(html)
+    problems += [f"{where}: {other} {source!r}" for source in left_in(text)]
+    problems += [f"{where}: {other} date {m!r}" for m in date.findall(text)]
+    problems += [f"{where}: {other} money {m!r}" for m in money.findall(text)]
+    return problems
+
+
 def problems_of_german(where: str, html: str, *, is_page: bool = True) -> list[str]:
     """Everything on a German page (or an email's HTML) that betrays another language."""
-    problems = []
-    if is_page and not re.search(r'<html[^>]*\slang="de"', html):
-        problems.append(f'{where}: <html lang="de"> missing')
-    text = visible_text(html)
-    problems += [f"{where}: English {source!r}" for source in english_left_in(text)]
-    problems += [f"{where}: English date {m!r}" for m in ENGLISH_DATE.findall(text)]
-    problems += [f"{where}: English money {m!r}" for m in ENGLISH_MONEY.findall(text)]
-    return problems
+    return _problems(
+        where, html, is_page, "de", "English", english_left_in, ENGLISH_DATE, ENGLISH_MONEY
+    )
+
+
+@lru_cache(maxsize=1)
+def german_sources() -> tuple[str, ...]:
+    """German translations of three words or more that no English string contains: seeing
+    one on an English page or email means it mixes languages."""
+    catalogue = german()
+    all_english = " ".join(
+        fold(source)
+        for message in catalogue
+        if message.id
+        for source in (message.id if isinstance(message.id, tuple) else (message.id,))
+    )
+    found = set()
+    for message in catalogue:
+        if not message.id or not is_translated(message):
+            continue
+        for form in forms(message):
+            found.update(piece for piece in _fragments(form) if piece not in all_english)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def german_left_in(text: str) -> list[str]:
+    """The German strings showing in an English text."""
+    return _left_in(text, german_sources())
+
+
+def problems_of_english(where: str, html: str, *, is_page: bool = True) -> list[str]:
+    """Everything on an English page (or an email's HTML) that betrays German."""
+    return _problems(
+        where, html, is_page, "en", "German", german_left_in, GERMAN_LONG_DATE, GERMAN_MONEY
+    )

@@ -284,6 +284,10 @@ EMAILS = {
         "inviter_name": "Olivia Owner", "invitee_email": "ben.pro@acme.example",
         "invitee_name": "Ben Pro", "business": "Acme Corp", "valid_days": 30,
     },
+    "invitation_withdrawn": {
+        "business_name": "Acme Corp", "withdrawn_by_name": "Olivia Owner",
+        "withdrawn_by_email": OWNER, "invitee_name": "Ben Pro", "note": "Entschuldigung.",
+    },
     "heads_up": {
         "subject": "Eine Einladung zu Acme Corp", "body": "Guten Tag,\n\nbald kommt sie.",
         "sender_name": "Olivia Owner", "sender_email": OWNER, "business_name": "Acme Corp",

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, send_from_directory
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -43,7 +43,20 @@ def nav_items() -> list[tuple[str, str, str]]:
     return [("account.overview", _("My account"), "nav-account")]
 
 
+# Browsers ask for /favicon.ico on every site whatever the page links; a week in caches.
+FAVICON_MAX_AGE = 7 * 24 * 60 * 60
+
+
+def favicon():
+    """The app's icon (static/favicon.ico) at the address every browser asks for."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+        max_age=FAVICON_MAX_AGE,
+    )
+
+
 def init_app(app: Flask) -> None:
+    app.add_url_rule("/favicon.ico", endpoint="favicon", view_func=favicon)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["page_title"] = page_title
     app.jinja_env.filters["number"] = format_decimal  # 20,000 in English, 20.000 in German

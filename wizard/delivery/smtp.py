@@ -260,6 +260,9 @@ def build_message(email: OutboxEmail, rendered: RenderedEmail) -> OutboxMessage:
         with force_locale(email.locale):
             from_name = _("%(sender)s via %(product)s", sender=person, product=product_name())
         reply_to = (context.get("sender_name"), context.get("sender_email"))
+    elif email.kind == "invitation_withdrawn":  # a reply goes to whoever withdrew it
+        reply_to = (context.get("withdrawn_by_name"), context.get("withdrawn_by_email"))
+        to_name = context.get("invitee_name", "")
     # The same Message-ID on every attempt: a rare duplicate is one message to mail clients.
     domain = envelope_address.rpartition("@")[2] or "localhost"
     return OutboxMessage(

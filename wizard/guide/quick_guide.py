@@ -29,6 +29,7 @@ from ..manage.seats import seat_count
 from ..models import Account
 from ..models.types import utcnow
 from ..sso.members import sso_link
+from .paper import A4, CSS_PAGE_SIZE, LETTER
 
 # Most recent renders kept per app; each PDF is about 40 KB.
 CACHE_SIZE = 64
@@ -150,24 +151,29 @@ WHOLE, INVITEES = "whole", "invitees"
 
 
 def render_guide_pdf(
-    locale: str, personalisation: Personalisation | None, part: str = WHOLE
+    locale: str, personalisation: Personalisation | None, part: str = WHOLE, paper: str = A4
 ) -> bytes:
-    """The guide as a tagged PDF/UA-1 document in `locale` (not cached)."""
-    html = _guide_html(locale, personalisation, part)
+    """The guide as a tagged PDF/UA-1 document in `locale` on `paper` (not cached)."""
+    html = _guide_html(locale, personalisation, part, paper)
     return _pdf_from_html(html)
 
 
-def quick_guide_pdf(locale: str, account: Account | None = None, part: str = WHOLE) -> GuidePdf:
-    """The quick guide for a reader: personalised for `account` (owner/admin), else generic.
-    `part=INVITEES`: the short guide for invitees alone (never personalised)."""
+def quick_guide_pdf(
+    locale: str, account: Account | None = None, part: str = WHOLE, paper: str = A4
+) -> GuidePdf:
+    """The quick guide for a reader: personalised for `account` (owner/admin), else generic,
+    laid out for `paper` (A4 or LETTER). `part=INVITEES`: the short guide for invitees alone
+    (never personalised)."""
     personalisation = personalisation_for(account) if part == WHOLE else None
     cache = _cache(current_app)
-    key = (locale, personalisation, part)
+    key = (locale, personalisation, part, paper)
     if (cached := cache.get(key)) is not None:
         return cached
-    html = _guide_html(locale, personalisation, part)
+    html = _guide_html(locale, personalisation, part, paper)
     with force_locale(locale):
         filename = guide_filename(personalisation) if part == WHOLE else invitee_filename()
+    if paper == LETTER:  # both copies side by side in Downloads say which is which
+        filename = filename.removesuffix(".pdf") + "-us-letter.pdf"
     guide = GuidePdf(
         data=_pdf_from_html(html),
         etag=_etag_for(html),
@@ -224,11 +230,14 @@ def css_content(sentence: str, **counters: str) -> str:
 
 # --- Rendering -------------------------------------------------------------------------
 
-def _guide_html(locale: str, personalisation: Personalisation | None, part: str = WHOLE) -> str:
+def _guide_html(
+    locale: str, personalisation: Personalisation | None, part: str = WHOLE, paper: str = A4
+) -> str:
     with force_locale(locale):
         context = guide_context(personalisation, medium="pdf")
         context["locale"] = locale
         context["part"] = part
+        context["page_size"] = CSS_PAGE_SIZE[paper]
         context["page_counter"] = css_content(
             _("Page %(page)s of %(pages)s", page="%(page)s", pages="%(pages)s"),
             page="page",

@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ..models import Account
+from .paper import PAPER_NAMES, other_paper, paper_for
 from .quick_guide import INVITEES, WHOLE, attachment_disposition, page_context, quick_guide_pdf
 
 bp = Blueprint("guide", __name__, url_prefix="/guide")
@@ -17,15 +18,28 @@ def _managed_account() -> Account | None:
     return None
 
 
+def _paper() -> str:
+    """?paper=a4|letter as chosen on the guide page, else by the browser's region."""
+    return paper_for(request.args.get("paper"), request.accept_languages.values())
+
+
+def _paper_choice() -> dict:
+    """What the guide pages offer: the download on the reader's paper, and the other one."""
+    paper = _paper()
+    return {"paper": paper, "other_paper": other_paper(paper), "paper_names": PAPER_NAMES}
+
+
 @bp.route("/")
 def page():
-    return render_template("guide/page.html", **page_context(_managed_account()))
+    return render_template(
+        "guide/page.html", **page_context(_managed_account()), **_paper_choice()
+    )
 
 
 @bp.route("/invitees")
 def invitees():
     """The short guide for people who are invited: public, the same for everyone."""
-    return render_template("guide/invitees.html", **page_context(None))
+    return render_template("guide/invitees.html", **page_context(None), **_paper_choice())
 
 
 @bp.route("/quick-guide.pdf")
@@ -39,7 +53,7 @@ def invitees_pdf():
 
 
 def _pdf_response(part: str):
-    guide = quick_guide_pdf(str(get_locale()), _managed_account(), part)
+    guide = quick_guide_pdf(str(get_locale()), _managed_account(), part, _paper())
     response = current_app.response_class(guide.data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = attachment_disposition(guide.filename)
     response.set_etag(guide.etag)

@@ -139,6 +139,8 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
         return _("The heads-up message was sent from this app.")
     if action == "contacted" and details.get("how") == "own":
         return _("The sender told them in their own way.")
+    if action == "revoked" and details.get("told"):
+        return _("They were told by email.")
     if action == "domain_removed" and details.get("was_verified"):
         return _("It was verified.")
     if action == "licenses_changed" and "to" in details:

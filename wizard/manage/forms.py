@@ -1,7 +1,15 @@
 """The forms of the Users page, the licenses page, the Pending tab and the audit log."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, RadioField, SearchField, SelectField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SearchField,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
@@ -76,6 +84,24 @@ class ConfirmForm(StripWhitespaceForm):
     ids = HiddenField()
     back = HiddenField()
     as_basic = HiddenField()  # resend: "yes" brings expired Licensed invitations back as Basic
+
+
+class RevokeForm(ConfirmForm):
+    tell = BooleanField(_l("Tell them by email that the invitation was withdrawn"))
+    note = TextAreaField(
+        _l("A note to add to the email (optional)"),
+        validators=[Length(max=1000, message=_l("Keep the note to 1,000 characters or fewer"))],
+        render_kw={"rows": 3},
+    )
+
+    def validate_note(self, field):
+        if field.data and not self.tell.data:
+            raise ValidationError(
+                _l("Tick “Tell them by email” to send your note, or clear the note")
+            )
+
+    def options(self) -> dict:
+        return {"tell": bool(self.tell.data), "note": self.note.data or ""}
 
 
 class RemindersForm(StripWhitespaceForm):

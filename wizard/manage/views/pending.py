@@ -26,7 +26,7 @@ from ...models.types import utcnow
 from ..actions import ActionOutcome, ConcurrentChange, NotFound, parse_ids, refusal_message
 from ..audit_trail import action_label, describe, refund_method_label
 from ..csv_export import csv_response
-from ..forms import ConfirmForm, PendingFilterForm, RemindersForm
+from ..forms import ConfirmForm, PendingFilterForm, RemindersForm, RevokeForm
 from ..history import invitation_history
 from ..pending_list import export_rows, pending_list
 from ..resend import SeatsExceeded, plan_resend, resend_invitations, set_reminders
@@ -67,6 +67,7 @@ def email_kind_label(kind: str) -> str:
         "reminder": _("Reminder email"),
         "heads_up": _("Heads-up message"),
         "receipt": _("Refund receipt"),
+        "invitation_withdrawn": _("Email saying the invitation was withdrawn"),
     }.get(kind, kind.replace("_", " ").capitalize())
 
 
@@ -271,7 +272,7 @@ def confirm_action():
     """GET: what the action would do, to confirm. POST: do it, then back to the list."""
     action = request.endpoint.rpartition(".")[2]
     plan, act = ACTIONS[action]
-    form = ConfirmForm()
+    form = RevokeForm() if action == "revoke" else ConfirmForm()
     if request.method == "GET":
         ids = parse_ids(request.args.getlist("ids"))
         form.ids.data = ",".join(str(i) for i in ids)
@@ -282,13 +283,16 @@ def confirm_action():
     if not ids:
         flash(_("Select at least one invitation first, then choose what to do."), "warning")
         return redirect(back)
-    options = {"as_basic": form.as_basic.data == "yes"} if action == "resend" else {}
+    if action == "resend":
+        options = {"as_basic": form.as_basic.data == "yes"}
+    else:
+        options = form.options()
     status = 200
     try:
         if form.validate_on_submit():
             try:
                 outcome = act(current_user.account_id, current_user.id, ids, **options)
-                _flash_outcome(action, outcome)
+                _flash_outcome(action, outcome, told=options.get("tell", False))
                 return redirect(back)
             except QuotaExceeded:
                 status = 429  # the page below says how many are left today, and when more
@@ -315,7 +319,7 @@ def confirm_action():
     )
 
 
-def _flash_outcome(action: str, outcome: ActionOutcome) -> None:
+def _flash_outcome(action: str, outcome: ActionOutcome, told: bool = False) -> None:
     done = len(outcome.done)
     if done == 1 and action == "resend":
         flash(
@@ -351,6 +355,16 @@ def _flash_outcome(action: str, outcome: ActionOutcome) -> None:
                 done,
             ),
             "success",
+        )
+    if told and done:
+        flash(
+            ngettext(
+                "An email telling them that the invitation was withdrawn is on its way.",
+                "%(num)d emails telling them that their invitations were withdrawn are on "
+                "their way.",
+                done,
+            ),
+            "info",
         )
     if outcome.made_basic:
         flash(
