@@ -133,6 +133,10 @@ def test_next_goes_only_to_a_path_on_this_site(client):
         ("//evil.example", "/users/"),
         ("https://evil.example/", "/users/"),
         ("/\\evil.example", "/users/"),
+        # Browsers read three slashes as two, and drop tabs: both are another site.
+        ("///evil.example", "/users/"),
+        ("/\t/evil.example", "/users/"),
+        ("account/", "/users/"),  # not a path from the root: dropped, not guessed at
     ]:
         client.delete_cookie("session")
         response = submit(
