@@ -21,6 +21,7 @@ from wizard.common import audit
 from wizard.delivery.mailer import render_email
 from wizard.extensions import db
 from wizard.models import (
+    Account,
     AuditEvent,
     Invitation,
     InvitationStatus,
@@ -251,11 +252,24 @@ def test_another_person_or_an_answered_link_accepts_nothing_and_says_so(app, ana
             Outcome.NOT_PENDING, LinkState.DECLINED, ben)
 
 
-@pytest.mark.parametrize("user_type", [UserType.LICENSED, UserType.BASIC],
-                         ids=lambda user_type: user_type.value)
-def test_an_account_made_while_joining_is_a_member_in_their_language_and_logged(app, user_type):
-    token = invite(app, "gus@acme.example", user_type=user_type)
+@pytest.mark.parametrize(
+    ("invited_as", "seats", "user_type", "no_license"),
+    [
+        (UserType.LICENSED, 10, UserType.LICENSED, {}),
+        (UserType.BASIC, 10, UserType.BASIC, {}),
+        # Licenses bought fewer while the invitation waited: joins as Basic, and the log says so.
+        (UserType.LICENSED, 2, UserType.BASIC, {"no_free_license": True}),
+    ],
+    ids=["licensed", "basic", "no-license-left"],
+)
+def test_an_account_made_while_joining_is_a_member_in_their_language_and_logged(
+    app, invited_as, seats, user_type, no_license
+):
+    token = invite(app, "gus@acme.example", user_type=invited_as)
     with app.app_context():
+        db.session.execute(update(Account).where(Account.name == "Acme Corp")
+                           .values(license_seats=seats))
+        db.session.commit()
         invitation, now = invitation_for(token), utcnow()
         result = acceptance.accept_with_new_account(
             token, name="Gus Newman", password="a long enough one", locale="de", now=now)
@@ -272,7 +286,8 @@ def test_an_account_made_while_joining_is_a_member_in_their_language_and_logged(
             InvitationStatus.ACCEPTED, gus.id, now)
         assert audit_row("accepted") == (
             invitation.account_id, gus.id, "gus@acme.example", invitation.id,
-            {"user_type": user_type.value, "new_account": True})
+            {"user_type": user_type.value, "new_account": True, **no_license})
+        assert result.joined_as_basic == bool(no_license)
 
 
 def test_an_address_with_an_account_makes_none_and_is_sent_to_sign_in(app, ana_link):
