@@ -6,11 +6,12 @@ Called as the views call them, with the clock fixed (`now`), so each row can be 
 whole: a field dropped, renamed or left empty shows here.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, insert, select, update
 
 from tests.accept.factory import invitation_for, invite, snapshot, user
 from wizard.accept import acceptance
@@ -242,6 +243,9 @@ def test_another_person_or_an_answered_link_accepts_nothing_and_says_so(app, ana
         wrong = acceptance.accept_invitation(ana_link, ben, now=utcnow())
         assert (wrong.outcome, wrong.link.state, wrong.user_id) == (
             Outcome.WRONG_ACCOUNT, LinkState.OK, ben)
+        refused = acceptance.decline_invitation(ana_link, ben, now=utcnow())
+        assert (refused.outcome, refused.link.state, refused.user_id) == (
+            Outcome.WRONG_ACCOUNT, LinkState.OK, ben)
         declined = acceptance.decline_invitation(ana_link, ana, now=utcnow())
         assert declined.outcome == Outcome.DONE
         gone = acceptance.accept_invitation(ana_link, ana, now=utcnow())
@@ -331,3 +335,78 @@ def test_every_answer_judges_the_link_at_the_moment_it_is_given(app):
             acceptance.decline_invitation(invite(app, "ivy@acme.example", now=sent), None),
         ):
             assert (answer.outcome, answer.link.state) == (Outcome.NOT_PENDING, LinkState.EXPIRED)
+
+
+@contextmanager
+def just_before(statement: str, change) -> None:
+    """Run `change` on a connection of its own, committed, right before the service sends a
+    statement starting with `statement`: another tab or person getting there first, at the
+    one moment that matters, without threads. (SQLite takes its write lock only with the
+    first write, so the service's reads so far hold nothing up.)"""
+    waiting, failed = [True], []
+
+    def interleave(conn, cursor, sql, parameters, context, executemany):
+        if waiting[0] and sql.lstrip().upper().startswith(statement):
+            waiting[0] = False
+            try:
+                with db.engine.connect() as other:
+                    other.execute(change)
+                    other.commit()
+            except Exception as exc:  # the service would take it for its own: say so here
+                failed.append(exc)
+
+    event.listen(db.engine, "before_cursor_execute", interleave)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "before_cursor_execute", interleave)
+    assert not waiting[0], f"the service never sent {statement}"
+    assert not failed, f"the change made in between failed: {failed}"
+
+
+@pytest.mark.parametrize(
+    ("winner", "state"),
+    [(InvitationStatus.DECLINED, LinkState.DECLINED), (InvitationStatus.REVOKED,
+                                                        LinkState.REVOKED)],
+    ids=["declined-in-another-tab", "revoked-meanwhile"],
+)
+def test_an_accept_that_loses_the_race_changes_nothing_and_shows_who_won(
+    app, dora_link, winner, state
+):
+    with app.app_context():
+        dora, invitation = user("dora@acme.example"), invitation_for(dora_link)
+        won = update(Invitation).where(Invitation.id == invitation.id).values(status=winner)
+        with just_before("UPDATE INVITATION", won):
+            result = acceptance.accept_invitation(dora_link, dora.id, now=utcnow())
+        assert (result.outcome, result.link.state, result.user_id) == (
+            Outcome.NOT_PENDING, state, dora.id)
+        db.session.expire_all()
+        assert user("dora@acme.example").account_id != invitation.account_id
+        assert db.session.execute(select(AuditEvent)).first() is None
+
+
+def test_a_decline_that_loses_the_race_changes_nothing_and_shows_who_won(app, ana_link):
+    with app.app_context():
+        ana, invitation = user("ana.pro@acme.example"), invitation_for(ana_link)
+        won = update(Invitation).where(Invitation.id == invitation.id).values(
+            status=InvitationStatus.REVOKED)
+        with just_before("UPDATE INVITATION", won):
+            result = acceptance.decline_invitation(ana_link, ana.id, now=utcnow())
+        assert (result.outcome, result.link.state, result.user_id) == (
+            Outcome.NOT_PENDING, LinkState.REVOKED, ana.id)
+        assert db.session.execute(select(OutboxEmail)).first() is None
+
+
+def test_an_address_that_gets_an_account_a_moment_before_is_sent_to_sign_in(app, gus_link):
+    with app.app_context():
+        other_tab = insert(User).values(
+            email="gus@acme.example", name="Gus in another tab", password_hash="elsewhere",
+            account_id=user("dora@acme.example").account_id)
+        with just_before("INSERT INTO USER_ACCOUNT", other_tab):
+            result = acceptance.accept_with_new_account(
+                gus_link, name="Gus Newman", password="a long enough one", locale="en",
+                now=utcnow())
+        assert (result.outcome, result.link.state) == (Outcome.HAS_ACCOUNT, LinkState.OK)
+        db.session.expire_all()
+        assert user("gus@acme.example").name == "Gus in another tab"
+        assert invitation_for(gus_link).status == InvitationStatus.PENDING
