@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import event, insert, select, update
 
 from tests.accept.factory import invitation_for, invite, snapshot, user
+from tests.accept.test_emails import RECEIPT
 from wizard.accept import acceptance
 from wizard.accept.acceptance import Outcome
 from wizard.accept.link import Blocker, LinkState
@@ -57,6 +58,11 @@ def outbox_row() -> OutboxEmail:
     return db.session.execute(select(OutboxEmail)).scalar_one()
 
 
+def answer(result: acceptance.Result) -> tuple:
+    """What a page makes of a service's answer: the outcome, the link's state, and for whom."""
+    return result.outcome, result.link.state, result.user_id
+
+
 def queued(mail: OutboxEmail) -> tuple:
     return (mail.kind, mail.to_address, mail.account_id, mail.locale, mail.invitation_id)
 
@@ -73,8 +79,7 @@ def test_a_decline_with_a_message_is_logged_and_the_inviter_told_in_their_langua
         acme, now = invitation.account_id, utcnow()
         result = acceptance.decline_invitation(ana_link, ana.id, message="Thanks, no", now=now)
 
-        assert (result.outcome, result.link.state, result.user_id) == (
-            Outcome.DONE, LinkState.DECLINED, ana.id)
+        assert answer(result) == (Outcome.DONE, LinkState.DECLINED, ana.id)
         db.session.expire_all()
         assert invitation_for(ana_link).responded_at == now
         assert audit_row("declined") == (
@@ -101,8 +106,7 @@ def test_a_decline_without_a_message_from_someone_signed_out_logs_no_empty_messa
     with app.app_context():
         invitation = invitation_for(gus_link)
         result = acceptance.decline_invitation(gus_link, None)
-        assert (result.outcome, result.link.state, result.user_id) == (
-            Outcome.DONE, LinkState.DECLINED, None)
+        assert answer(result) == (Outcome.DONE, LinkState.DECLINED, None)
         assert audit_row("declined") == (
             invitation.account_id, None, "gus@acme.example", invitation.id,
             {"by": audit.BY_INVITEE})
@@ -194,15 +198,8 @@ def test_accepting_with_a_refund_logs_it_keeps_the_refund_and_sends_the_receipt(
         mail = outbox_row()
         assert queued(mail) == ("receipt", "ana.receipts@example.com", acme, "de", invitation.id)
         assert mail.context == {
-            "name": "Ana Pro",
-            "business": "Acme Corp",
+            **RECEIPT,
             "receipt_number": f"R-{refund.id:06d}",
-            "amount": "10.66",
-            "currency": "USD",
-            "method": "refund",
-            "payment_method_label": "Visa •••• 4242",
-            "remaining_days": 20,
-            "user_type": "licensed",
             "no_free_license": False,
             "inviter_name": "Olivia Owner",
         }
@@ -221,8 +218,7 @@ def test_a_refund_without_both_details_asks_for_them_and_changes_nothing(
         before = snapshot(ana_link)
         result = acceptance.accept_invitation(
             ana_link, ana, method=method, receipt_email=receipt_email, now=utcnow())
-        assert (result.outcome, result.link.state, result.user_id) == (
-            Outcome.NEEDS_REFUND_DETAILS, LinkState.OK, ana)
+        assert answer(result) == (Outcome.NEEDS_REFUND_DETAILS, LinkState.OK, ana)
         assert snapshot(ana_link) == before
 
 
@@ -241,19 +237,15 @@ def test_another_person_or_an_answered_link_accepts_nothing_and_says_so(app, ana
     with app.app_context():
         ana, ben = user("ana.pro@acme.example").id, user("ben.pro@acme.example").id
         wrong = acceptance.accept_invitation(ana_link, ben, now=utcnow())
-        assert (wrong.outcome, wrong.link.state, wrong.user_id) == (
-            Outcome.WRONG_ACCOUNT, LinkState.OK, ben)
+        assert answer(wrong) == (Outcome.WRONG_ACCOUNT, LinkState.OK, ben)
         refused = acceptance.decline_invitation(ana_link, ben, now=utcnow())
-        assert (refused.outcome, refused.link.state, refused.user_id) == (
-            Outcome.WRONG_ACCOUNT, LinkState.OK, ben)
+        assert answer(refused) == (Outcome.WRONG_ACCOUNT, LinkState.OK, ben)
         declined = acceptance.decline_invitation(ana_link, ana, now=utcnow())
         assert declined.outcome == Outcome.DONE
         gone = acceptance.accept_invitation(ana_link, ana, now=utcnow())
-        assert (gone.outcome, gone.link.state, gone.user_id) == (
-            Outcome.NOT_PENDING, LinkState.DECLINED, ana)
+        assert answer(gone) == (Outcome.NOT_PENDING, LinkState.DECLINED, ana)
         stranger = acceptance.decline_invitation(ana_link, ben, now=utcnow())
-        assert (stranger.outcome, stranger.link.state, stranger.user_id) == (
-            Outcome.NOT_PENDING, LinkState.DECLINED, ben)
+        assert answer(stranger) == (Outcome.NOT_PENDING, LinkState.DECLINED, ben)
 
 
 @pytest.mark.parametrize(
@@ -378,8 +370,7 @@ def test_an_accept_that_loses_the_race_changes_nothing_and_shows_who_won(
         won = update(Invitation).where(Invitation.id == invitation.id).values(status=winner)
         with just_before("UPDATE INVITATION", won):
             result = acceptance.accept_invitation(dora_link, dora.id, now=utcnow())
-        assert (result.outcome, result.link.state, result.user_id) == (
-            Outcome.NOT_PENDING, state, dora.id)
+        assert answer(result) == (Outcome.NOT_PENDING, state, dora.id)
         db.session.expire_all()
         assert user("dora@acme.example").account_id != invitation.account_id
         assert db.session.execute(select(AuditEvent)).first() is None
@@ -392,8 +383,7 @@ def test_a_decline_that_loses_the_race_changes_nothing_and_shows_who_won(app, an
             status=InvitationStatus.REVOKED)
         with just_before("UPDATE INVITATION", won):
             result = acceptance.decline_invitation(ana_link, ana.id, now=utcnow())
-        assert (result.outcome, result.link.state, result.user_id) == (
-            Outcome.NOT_PENDING, LinkState.REVOKED, ana.id)
+        assert answer(result) == (Outcome.NOT_PENDING, LinkState.REVOKED, ana.id)
         assert db.session.execute(select(OutboxEmail)).first() is None
 
 
