@@ -63,13 +63,14 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## Mutation testing of the money, access and mail modules; writes docs/mutation-testing.md.
-## Not part of `make test` (about a quarter of an hour); SQLite only (TEST_SQLITE_ONLY).
+## Not part of `make test` (under a quarter of an hour); SQLite only (TEST_SQLITE_ONLY).
 mutate: $(VENV)/.installed-test translations
 	$(BIN)/python -m pip install --quiet -e '.[mutation]'
 	rm -rf mutants
 	start=$$(date +%s); TEST_SQLITE_ONLY=1 $(BIN)/mutmut run --max-children 2 > mutmut.log 2>&1 \
 		|| { tail -c 3000 mutmut.log; exit 1; }; \
-	$(BIN)/python .ci/mutation-report $(BIN)/mutmut --seconds $$(( $$(date +%s) - start ))
+	$(BIN)/python .ci/mutation-report $(BIN)/mutmut --seconds $$(( $$(date +%s) - start )) \
+		--load "$$(cut -d' ' -f1-3 /proc/loadavg)"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check wizard tests

@@ -23,6 +23,20 @@ SQLITE_ONLY = bool(os.environ.get("TEST_SQLITE_ONLY"))
 
 _demo_hash: dict[str, str] = {}
 
+# Under `make mutate` each mutant stops at its first failing test (-x), so the order decides the
+# time: the mutated capability's own tests first (they are the likeliest to fail), the few
+# slow walks last. wizard/common is guarded by the security tests.
+OWN_TESTS = {"common": "tests/security/"}
+
+
+def pytest_collection_modifyitems(config, items):
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if not mutant.startswith("wizard."):
+        return
+    capability = mutant.split(".")[1]
+    own = OWN_TESTS.get(capability, f"tests/{capability}/")
+    items.sort(key=lambda item: (not item.nodeid.startswith(own), "slow" in item.keywords))
+
 
 def _no_postgres(reason: str):
     if POSTGRES_REQUIRED:

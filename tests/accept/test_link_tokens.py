@@ -115,6 +115,16 @@ def test_the_emailed_link_is_built_on_base_url_and_opens_the_invitation(app, cli
     assert client.get(url.removeprefix("https://invite.example.com")).status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/WIZARDX", "/WIZARDX/", "/invite/"])
+def test_a_base_url_with_a_path_keeps_all_of_it_and_only_its_last_slash_goes(app, ana_link, path):
+    from wizard.accept import tokens
+
+    app.config["BASE_URL"] = f"https://tools.example{path}"
+    with app.app_context():
+        url = tokens.invitation_url(invitation_for(ana_link))
+    assert url == f"https://tools.example{path.rstrip('/')}/invitation/{ana_link}"
+
+
 def test_a_link_that_is_not_valid_text_is_unknown_not_an_error(app, ana_link):
     from wizard.accept.link import LinkState, look_up
 

@@ -133,6 +133,10 @@ def test_next_goes_only_to_a_path_on_this_site(client):
         ("//evil.example", "/users/"),
         ("https://evil.example/", "/users/"),
         ("/\\evil.example", "/users/"),
+        # Browsers read three slashes as two, and drop tabs: both are another site.
+        ("///evil.example", "/users/"),
+        ("/\t/evil.example", "/users/"),
+        ("account/", "/users/"),  # not a path from the root: dropped, not guessed at
     ]:
         client.delete_cookie("session")
         response = submit(
@@ -200,3 +204,14 @@ def test_a_session_id_that_is_not_exactly_a_user_and_their_version_signs_nobody_
     response = _with_session_id(client, tamper(user_id, version))
     assert response.status_code == 302
     assert response.location.startswith("/sign-in")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "Sign in to see that page."), ("de", "Melden Sie sich an, um diese Seite zu sehen.")],
+)
+def test_a_signed_out_visitor_is_told_why_the_sign_in_page_appeared(client, language, message):
+    response = client.get("/users/", headers={"Accept-Language": language},
+                          follow_redirects=True)
+    assert f'<div class="flash flash--info" role="status">{message}</div>' in response.get_data(
+        as_text=True)

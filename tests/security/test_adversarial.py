@@ -181,6 +181,7 @@ def _attack_plan(app, dns):
     return plan, forged, {"draft": draft, "invitation": ana_invitation, "member": member}
 
 
+@pytest.mark.slow
 def test_every_post_without_or_with_a_forged_csrf_token_changes_nothing(app, dns_server):
     plan, forged, _ids = _attack_plan(app, dns_server)
     posts = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods}

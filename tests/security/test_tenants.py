@@ -155,3 +155,15 @@ def test_huge_negative_and_zero_ids_are_a_404_on_every_route_never_a_500(
             assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
             checked += 1
     assert checked >= 10
+
+
+def test_scoping_without_anyone_signed_in_is_a_404_even_behind_a_forgotten_guard(app):
+    """Every scoped view is behind login_required; should one ever not be, the scope itself
+    answers 404 (nothing to confirm), never another account's rows."""
+    from werkzeug.exceptions import NotFound
+
+    from wizard.common.scoping import current_account_id
+
+    with app.test_request_context("/users/"):
+        with pytest.raises(NotFound):
+            current_account_id()
