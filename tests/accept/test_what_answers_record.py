@@ -54,8 +54,12 @@ def audit_row(action: str) -> tuple:
             event.details)
 
 
-def outbox_row() -> OutboxEmail:
-    return db.session.execute(select(OutboxEmail)).scalar_one()
+def outbox_row(kind: str | None = None) -> OutboxEmail:
+    """The one email queued (of `kind`, where the answer also tells the inviter)."""
+    query = select(OutboxEmail)
+    if kind:
+        query = query.where(OutboxEmail.kind == kind)
+    return db.session.execute(query).scalar_one()
 
 
 def answer(result: acceptance.Result) -> tuple:
@@ -94,6 +98,7 @@ def test_a_decline_with_a_message_is_logged_and_the_inviter_told_in_their_langua
             "invitee_name": "Ana Pro",
             "business": "Acme Corp",
             "message": "Thanks, no",
+            "reason": "",
         }
         text = delivered(mail).text
         for part in ("Olivia Owner", "Ana Pro", "Acme Corp", "Thanks, no"):
@@ -195,7 +200,7 @@ def test_accepting_with_a_refund_logs_it_keeps_the_refund_and_sends_the_receipt(
         assert audit_row("accepted") == (
             acme, ana.id, "ana.pro@acme.example", invitation.id,
             {"user_type": "licensed", "refund_method": "refund"})
-        mail = outbox_row()
+        mail = outbox_row("receipt")
         assert queued(mail) == ("receipt", "ana.receipts@example.com", acme, "de", invitation.id)
         assert mail.context == {
             **RECEIPT,
