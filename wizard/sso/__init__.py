@@ -9,3 +9,9 @@ protocol brought them. The security work (XML signatures, JWTs) is pysaml2's and
 Imports: models, common, and other capabilities' service modules (accept's acceptance for an
 existing Pro user; never their views or forms). protocol.py is pure: no database, no request.
 """
+
+import warnings
+
+# pysaml2 7.5 names cryptography's CFB mode when it is imported, and cryptography 44+ warns
+# about that on stderr: a line on every `flask` command that no operator can act on.
+warnings.filterwarnings("ignore", message="CFB has been moved", module=r"saml2\.")
