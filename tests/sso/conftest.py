@@ -13,6 +13,10 @@ from wizard.models import Account, IdentityProvider, User
 from wizard.sso.protocol import Received, SsoRefused
 from wizard.sso.providers import provider_for_slug
 
+# The OpenID Connect fixtures are a plugin of two test modules and imported by a third: rewrite
+# their asserts whichever is collected first.
+pytest.register_assert_rewrite("tests.sso.oidc_fixtures")
+
 ACME_OWNER = "owner@acme.example"
 
 
