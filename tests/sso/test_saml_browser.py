@@ -138,6 +138,8 @@ def test_the_development_idp_and_the_refusal_page_read_well(demo_page, lang):
     page.goto("/sso/acme-corp/saml/login")
     assert "/dev/idp/sso" in page.url
     check_page(page)
+    people = page.locator("main ul")  # buttons stacked, no list bullets beside them
+    assert people.evaluate("e => getComputedStyle(e).listStyleType") == "none"
     shoot(page, f"sso-dev-idp-{lang}")
     page.locator("main form", has_text="chen.pro@partner.example").locator("button").click()
     check_page(page)
