@@ -8,6 +8,8 @@ with the refusal page (400), nothing is created, and the audit log names the rea
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
@@ -142,10 +144,62 @@ def test_a_response_posted_twice_is_refused_the_second_time(app, client, acme_sa
     form = _round_trip(client, saml_idp, NEWCOMER)
     assert _post(client, form).status_code == 302
 
-    second = _post(client, form)
+    second = _post(client, _fields_of(_post(client, form)))
 
     assert second.status_code == 400
     assert _refusals(app) == ["unknown_request"]
+
+
+def _fields_of(page) -> dict[str, str]:
+    html = page.get_data(as_text=True)
+    assert re.search(r'<form method="post" action="/sso/acme/saml/acs"', html)
+    return {k: unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', html)}
+
+
+def test_a_cross_site_post_without_the_session_cookie_is_posted_again_and_signs_in(
+    app, client, acme_saml, saml_idp
+):
+    """The provider's page on another site posts to the ACS: a SameSite=Lax cookie stays home."""
+    form = _round_trip(client, saml_idp, NEWCOMER)
+    cross_site = app.test_client(use_cookies=False)
+
+    page = _post(cross_site, form)
+
+    assert page.status_code == 200
+    assert "Finishing your sign-in" in text_of(page)
+    assert "Set-Cookie" not in page.headers  # the browser's own session cookie stays as it is
+    assert page.headers["Cache-Control"] == "no-store"
+    fields = _fields_of(page)
+    assert fields["SAMLResponse"] == form["SAMLResponse"]
+    assert fields["RelayState"] == form["RelayState"]
+    with app.app_context():
+        assert person(NEWCOMER) is None
+
+    same_site = _post(client, fields)  # from our own page: the cookie comes along
+
+    assert same_site.status_code == 302
+    assert "/welcome" in same_site.location
+    with app.app_context():
+        assert person(NEWCOMER) is not None
+    assert _refusals(app) == []
+
+
+def test_posting_again_in_a_browser_that_started_no_sign_in_is_refused(
+    app, client, acme_saml, saml_idp
+):
+    """Login CSRF: someone else's response, forwarded to this browser, still finds no request."""
+    form = _round_trip(client, saml_idp, NEWCOMER)
+    victim = app.test_client()
+    page = _post(victim, form)
+    assert page.status_code == 200
+
+    again = _post(victim, _fields_of(page))
+
+    assert again.status_code == 400
+    assert "We could not sign you in" in text_of(again)
+    assert _refusals(app) == ["unknown_request"]
+    with app.app_context():
+        assert person(NEWCOMER) is None
 
 
 def test_a_copied_response_in_another_browser_is_refused(app, acme_saml, saml_idp):

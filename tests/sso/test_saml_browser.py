@@ -26,14 +26,12 @@ from wizard.extensions import db
 SHOTS = Path(os.environ.get("SSO_SCREENSHOTS") or tempfile.mkdtemp(prefix="sso-shots-"))
 
 
-def _serve(tmp_path_factory, **config):
+def _serve(tmp_path_factory, host: str = "127.0.0.1", **config):
     root = tmp_path_factory.mktemp("saml-browser")
     app = make_app(f"sqlite:///{root / 'browser.sqlite'}", root, RATELIMIT_ENABLED=False, **config)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["BASE_URL"] = (
-        f"http://127.0.0.1:{server.server_port}"  # before the demo IdP is seeded
-    )
+    app.config["BASE_URL"] = f"http://{host}:{server.server_port}"  # before the demo IdP is seeded
     with app.app_context():
         reset_database()
         seed(app)
@@ -50,8 +48,11 @@ def _serve(tmp_path_factory, **config):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """The app as an operator runs it: Acme has no provider until the owner connects one."""
-    yield from _serve(tmp_path_factory)
+    """The app as an operator runs it: Acme has no provider until the owner connects one.
+
+    At http://localhost while the test IdP is at http://127.0.0.1: another site, as a real
+    provider is, so its POST to the ACS comes without the SameSite=Lax session cookie."""
+    yield from _serve(tmp_path_factory, host="localhost")
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +61,8 @@ def served_demo(tmp_path_factory):
     yield from _serve(tmp_path_factory, DEMO_MODE=True)
 
 
-def _page(chromium, url):
-    context = chromium.new_context(base_url=url, viewport={"width": 1100, "height": 800})
+def _page(chromium, url, **options):
+    context = chromium.new_context(base_url=url, viewport={"width": 1100, "height": 800}, **options)
     context.set_default_timeout(15_000)
     return context, context.new_page()
 
@@ -137,6 +138,8 @@ def test_the_development_idp_and_the_refusal_page_read_well(demo_page, lang):
     page.goto("/sso/acme-corp/saml/login")
     assert "/dev/idp/sso" in page.url
     check_page(page)
+    people = page.locator("main ul")  # buttons stacked, no list bullets beside them
+    assert people.evaluate("e => getComputedStyle(e).listStyleType") == "none"
     shoot(page, f"sso-dev-idp-{lang}")
     page.locator("main form", has_text="chen.pro@partner.example").locator("button").click()
     check_page(page)
@@ -144,3 +147,48 @@ def test_the_development_idp_and_the_refusal_page_read_well(demo_page, lang):
     page.locator("main button").click()
     check_page(page)
     shoot(page, f"sso-refused-outside-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_without_its_script_the_cross_site_answer_continues_with_one_button(
+    chromium, served, saml_idp, lang
+):
+    app, url = served
+    with app.app_context():
+        from wizard.models import Account, IdentityProvider
+        from wizard.sso.saml import read_idp_metadata
+
+        acme = db.session.execute(
+            db.select(Account).where(Account.name == "Acme Corp")
+        ).scalar_one()
+        provider = db.session.execute(
+            db.select(IdentityProvider).where(IdentityProvider.account_id == acme.id)
+        ).scalar_one_or_none() or IdentityProvider(account_id=acme.id, protocol="saml", slug="acme")
+        provider.idp_metadata_xml = saml_idp.metadata()
+        provider.idp_entity_id = read_idp_metadata(provider.idp_metadata_xml).entity_id
+        provider.enabled = True
+        db.session.add(provider)
+        db.session.commit()
+        slug = provider.slug
+        db.session.remove()
+    context, page = _page(chromium, url, locale="de-DE" if lang == "de" else "en-US")
+    # As without JavaScript (axe needs it on): the page's auto-submit never comes.
+    context.route("**/submit-on-load.js", lambda route: route.abort())
+    try:
+        email = f"nora.{lang}@acme.example"
+        page.goto(f"/sso/{slug}/saml/login")
+        page.wait_for_url(saml_idp.base_url + "/**")
+        page.fill("input[name=email]", email)
+        page.click("button:has-text('Sign in')")
+        page.click("button:has-text('Continue')")  # the IdP's page posts to another site
+
+        page.wait_for_url(f"**/sso/{slug}/saml/acs")
+        check_page(page)
+        shoot(page, f"sso-saml-continue-{lang}")
+        page.locator("main").get_by_role("button").click()
+
+        page.wait_for_url(f"**/sso/{slug}/welcome")
+        assert h1(page) != ""
+        shoot(page, f"sso-saml-continued-{lang}")
+    finally:
+        context.close()

@@ -4,11 +4,29 @@ pysaml2 proves the response (`wizard.sso.saml`); what it means for the person is
 `finish.finish_sign_in`. The ACS is exempt from CSRF because the provider posts it: it is
 protected instead by the InResponseTo kept in this browser's session (each request ID is
 used once), the signature, and the replay check on the assertion ID.
+
+A real identity provider is on another site, and the session cookie is SameSite=Lax: its
+cross-site POST to the ACS arrives without the cookie, so without the request IDs. The ACS
+then answers with a page on our own site that posts the same response again (`continue.html`,
+by script or its Continue button); that second POST is same-site, carries the cookie, and is
+judged as usual. If it still finds no outstanding request, the answer is refused
+(unknown_request): the response stays bound to the browser that started the sign-in, so
+login CSRF is no easier than before. The page leaves the session untouched, so the browser's
+real session cookie (not sent, but still there) is not replaced.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, request, session
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from ...extensions import csrf
 from ...models import IdentityProvider
@@ -23,6 +41,8 @@ bp = Blueprint("sso_saml", __name__)
 # who starts again in another tab must not invalidate the first tab's round trip.
 OUTSTANDING = "saml_outstanding"
 KEEP = 5
+# The field the same-site second POST carries, so it is judged instead of posted again.
+AGAIN = "same_site"
 
 
 def _provider(slug: str) -> IdentityProvider:
@@ -57,6 +77,9 @@ def begin(slug: str) -> Response:
 def acs(slug: str) -> Response:
     provider = _provider(slug)
     mine = {rid: s for rid, s in session.get(OUTSTANDING, {}).items() if s == provider.slug}
+    saml_response = request.form.get("SAMLResponse", "")
+    if not mine and saml_response and not request.form.get(AGAIN):
+        return _post_again(provider, saml_response)
     # Whatever happens next, these requests are answered: none can be used again.
     session[OUTSTANDING] = {
         rid: s for rid, s in session.get(OUTSTANDING, {}).items() if s != provider.slug
@@ -66,12 +89,31 @@ def acs(slug: str) -> Response:
             provider.idp_metadata_xml,
             endpoints.sp_entity_id(provider),
             endpoints.acs_url(provider),
-            request.form.get("SAMLResponse", ""),
+            saml_response,
             mine,
         )
     except SsoRefused as error:
         return refuse(provider, error, "saml")
     return finish_sign_in(provider, received, "saml")
+
+
+def _post_again(provider: IdentityProvider, saml_response: str) -> Response:
+    """The page that posts the response again from our own site, so the session cookie comes.
+
+    It must not touch the session: a new session cookie would replace the one the browser
+    holds (with the outstanding request), so the second POST would fail too."""
+    page = render_template(
+        "sso/continue.html",
+        action=url_for("sso_saml.acs", slug=provider.slug),
+        saml_response=saml_response,
+        relay_state=request.form.get("RelayState", ""),
+        again=AGAIN,
+        business=provider.account,
+    )
+    return Response(
+        page,
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
 
 
 @bp.route("/sso/<slug>/saml/metadata.xml")
