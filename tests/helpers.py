@@ -65,3 +65,27 @@ def count_statements(engine):
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+@contextmanager
+def served_in_a_thread(app, host: str = "127.0.0.1"):
+    """The app on a free port of 127.0.0.1 in a thread, BASE_URL set to `host` and that port;
+    yields the URL; stops the server and the app's database connections at the end."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from wizard.extensions import db
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["BASE_URL"] = f"http://{host}:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield app.config["BASE_URL"]
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

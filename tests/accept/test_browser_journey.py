@@ -3,17 +3,15 @@
 import logging
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.accept.factory import invitation_for, invite
 from tests.conftest import make_app, reset_database, seed
+from tests.helpers import served_in_a_thread
 from wizard.accept import tokens
 from wizard.demo import DEMO_PASSWORD
-from wizard.extensions import db
 from wizard.models import UserType
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -35,16 +33,8 @@ def served(tmp_path_factory):
         reset_database()
         seed(app)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with served_in_a_thread(app):
+        yield app
 
 
 @pytest.fixture(scope="module")

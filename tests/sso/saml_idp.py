@@ -137,6 +137,18 @@ _POST_BACK = """<!doctype html><title>Test IdP</title><form method="post" action
 <input type="hidden" name="RelayState" value="{relay}"><button>Continue</button></form>"""
 
 
+def key_pair(folder: Path, name: str) -> tuple[Path, Path]:
+    """A new RSA key and its self-signed certificate, made by openssl: (NAME.key, NAME.crt)."""
+    key, cert = folder / f"{name}.key", folder / f"{name}.crt"
+    subprocess.run(  # nosec B603 B607: a fixed command line with our own file names
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30"]
+        + ["-subj", f"/CN={name}", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return key, cert
+
+
 def serve(port: int, folder: Path) -> None:
     """The identity provider's WSGI app on 127.0.0.1:port, until killed."""
     from werkzeug.serving import make_server
@@ -144,27 +156,7 @@ def serve(port: int, folder: Path) -> None:
 
     from wizard.sso import dev_idp
 
-    key, cert = folder / "idp.key", folder / "idp.crt"
-    subprocess.run(  # nosec B603 B607: a fixed command line, the test IdP's own key pair
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "30",
-            "-subj",
-            "/CN=test-idp",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    key, cert = key_pair(folder, "idp")
     base = f"http://127.0.0.1:{port}"
     identity = dev_idp.IdpIdentity(base + IDP_ENTITY_ID_PATH, base + "/sso", str(key), str(cert))
     metadata = dev_idp.idp_metadata_xml(identity)

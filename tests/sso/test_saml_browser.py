@@ -11,15 +11,14 @@ refusal page go to SSO_SCREENSHOTS (default: a temp dir), in English and German.
 import logging
 import os
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from tests.conftest import make_app, reset_database, seed
 from tests.domains.test_browser import check_page, chromium, sign_in  # noqa: F401 (fixture)
+from tests.helpers import served_in_a_thread
 from tests.sso.saml_idp import saml_idp  # noqa: F401 (a fixture)
 from wizard.extensions import db
 
@@ -30,20 +29,12 @@ def _serve(tmp_path_factory, host: str = "127.0.0.1", **config):
     root = tmp_path_factory.mktemp("saml-browser")
     app = make_app(f"sqlite:///{root / 'browser.sqlite'}", root, RATELIMIT_ENABLED=False, **config)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["BASE_URL"] = f"http://{host}:{server.server_port}"  # before the demo IdP is seeded
-    with app.app_context():
-        reset_database()
-        seed(app)
-        db.session.remove()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, app.config["BASE_URL"]
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with served_in_a_thread(app, host) as url:  # BASE_URL set before the demo IdP is seeded
+        with app.app_context():
+            reset_database()
+            seed(app)
+            db.session.remove()
+        yield app, url
 
 
 @pytest.fixture(scope="module")

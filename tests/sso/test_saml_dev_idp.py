@@ -13,23 +13,20 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import make_app, reset_database, seed
+from tests.conftest import seed
 from tests.helpers import csrf_token, text_of
 from wizard.extensions import db
 from wizard.models import AuditEvent, IdentityProvider, User
 
 
 @pytest.fixture
-def demo_app(database_url, tmp_path):
-    app = make_app(database_url, tmp_path, DEMO_MODE=True)
+def demo_app(app):
+    """The app as `make run` serves it: in demo mode, seeding gives Acme the development IdP."""
+    app.config["DEMO_MODE"] = True
     with app.app_context():
-        reset_database()
-        seed(app)
+        seed(app)  # again: it adds only what is missing
         db.session.remove()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return app
 
 
 def _path(url: str) -> str:

@@ -9,13 +9,12 @@ protocol proves, and which REFUSALS code names each refusal.
 
 from __future__ import annotations
 
-import subprocess  # nosec B404
 from datetime import UTC, datetime
 
 import pytest
 
 from tests.sso import saml_attacks as attack
-from tests.sso.saml_idp import saml_idp  # noqa: F401 (a fixture)
+from tests.sso.saml_idp import key_pair, saml_idp  # noqa: F401 (saml_idp: a fixture)
 from wizard.sso import dev_idp, saml
 from wizard.sso.protocol import SsoRefused, SsoSetupError
 
@@ -115,27 +114,7 @@ def test_a_response_to_a_request_this_browser_no_longer_has_is_refused(saml_idp)
 
 def test_a_response_signed_by_a_key_the_metadata_does_not_name_is_refused(saml_idp, tmp_path):
     metadata, response, outstanding = _sign_in(saml_idp)
-    key, cert = tmp_path / "other.key", tmp_path / "other.crt"
-    subprocess.run(  # nosec B603 B607
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=other",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    key, cert = key_pair(tmp_path, "other")
     summary = saml.read_idp_metadata(metadata)
     impostor = dev_idp.idp_metadata_xml(
         dev_idp.IdpIdentity(summary.entity_id, summary.sso_url, str(key), str(cert))

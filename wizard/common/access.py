@@ -3,11 +3,12 @@
 Every capability's views use these; the sign-in itself lives in wizard/accounts.
 """
 
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import render_template
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from ..models import Role
@@ -63,3 +64,20 @@ def roles_required(*roles: Role) -> Callable:
 
 
 manager_required = roles_required(Role.OWNER, Role.ADMIN)
+
+
+def _from_this_machine(remote_addr: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(remote_addr or "").is_loopback
+    except ValueError:
+        return False
+
+
+def demo_mode_and_this_machine_only(blueprint: Blueprint) -> None:
+    """A development page (the mailbox, the development IdP): a 404 unless the app runs in demo
+    mode and the client is on this machine (loopback). Debug mode alone never opens it."""
+
+    @blueprint.before_request
+    def only_in_demo_mode_from_this_machine():
+        if not (current_app.config.get("DEMO_MODE") and _from_this_machine(request.remote_addr)):
+            abort(404)

@@ -6,32 +6,20 @@ is served from its own route with a sandboxing Content-Security-Policy and shown
 sandboxed frame, so nothing in an email can run script in the app's pages.
 """
 
-import ipaddress
 import re
 
 from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
+from ..common.access import demo_mode_and_this_machine_only
 from . import mailbox_entries, mailbox_message, waiting_count
 from .mailer import sandboxed_html_response
 
 bp = Blueprint("mailbox", __name__, url_prefix="/dev/mailbox")
+demo_mode_and_this_machine_only(bp)
 
 PAGE_SIZE = 50
 _URL = re.compile(r"https?://[^\s<>\"']+")
-
-
-def _from_this_machine(remote_addr: str | None) -> bool:
-    try:
-        return ipaddress.ip_address(remote_addr or "").is_loopback
-    except ValueError:
-        return False
-
-
-@bp.before_request
-def only_in_demo_mode_from_this_machine():
-    if not (current_app.config.get("DEMO_MODE") and _from_this_machine(request.remote_addr)):
-        abort(404)
 
 
 def linkified(text: str) -> Markup:

@@ -8,26 +8,13 @@ identity provider in its own process.
 
 from __future__ import annotations
 
-import ipaddress
-
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from ...common.access import demo_mode_and_this_machine_only
 from .. import dev_idp
 
 bp = Blueprint("dev_idp", __name__, url_prefix="/dev/idp")
-
-
-def _from_this_machine(remote_addr: str | None) -> bool:
-    try:
-        return ipaddress.ip_address(remote_addr or "").is_loopback
-    except ValueError:
-        return False
-
-
-@bp.before_request
-def only_in_demo_mode_from_this_machine():
-    if not (current_app.config.get("DEMO_MODE") and _from_this_machine(request.remote_addr)):
-        abort(404)
+demo_mode_and_this_machine_only(bp)
 
 
 def _identity() -> dev_idp.IdpIdentity:
