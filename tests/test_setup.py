@@ -96,6 +96,7 @@ def test_the_demo_data_is_what_design_md_says(app):
         assert plan("dora@acme.example") is None
         assert plan("emil.pro@acme.example").outstanding_balance == Decimal("15.99")
         assert plan("fay.pro@acme.example").other_users == 2
+        assert plan("gil.pro@studio.example").add_ons == 2
         assert db.session.execute(
             select(User).where(User.email == "gus@acme.example")
         ).scalar_one_or_none() is None
@@ -109,7 +110,7 @@ def test_seeding_twice_changes_nothing(app):
         seed_demo(password_hash="scrypt:1024:8:1$x$y")
         after = db.session.execute(select(User.email, User.account_id)).all()
         assert sorted(before) == sorted(after)
-        assert db.session.scalar(select(db.func.count(Account.id))) == 2 + 6
+        assert db.session.scalar(select(db.func.count(Account.id))) == 2 + 7
 
 
 def test_seed_demo_command_runs(app):

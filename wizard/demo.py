@@ -34,6 +34,7 @@ class ProPlan:
     days_left: int
     card: str
     balance: str = "0.00"
+    add_ons: int = 0  # large meetings, webinars: a plan with any cannot join a business
     # The account's other users: (email, name, language).
     other_users: tuple[tuple[str, str, str], ...] = ()
 
@@ -82,6 +83,11 @@ INDIVIDUALS = [
                 ("flora@fay-family.example", "Flora", "de"),
             ),
         ),
+    ),
+    Individual(
+        "gil.pro@studio.example",
+        "Gil Pro",
+        plan=ProPlan(BillingPeriod.MONTHLY, "15.99", 18, "Visa •••• 0013", add_ons=2),
     ),
 ]
 
@@ -225,7 +231,7 @@ def _seed_individual(person: Individual, today: date, pw: str) -> None:
     subscription.payment_method_label = plan.card
     subscription.outstanding_balance = Decimal(plan.balance)
     _seed_other_users(account.id, plan.other_users)
-    subscription.add_ons = 0
+    subscription.add_ons = plan.add_ons
     subscription.cancelled_at = None
 
 

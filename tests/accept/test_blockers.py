@@ -57,7 +57,7 @@ def test_add_ons_must_be_removed_first(app, client, auth, ana_link):
     page = client.get(f"/invitation/{ana_link}")
     assert h1_of(page) == "Remove the add-ons from your plan first"
     assert "Your plan still has 1 add-on" in text_of(page)
-    assert "cancel each add-on" in text_of(page)
+    assert "Cancel each add-on on your plan." in text_of(page)
 
 
 def test_a_member_of_another_business_is_told_to_ask_its_owner(app, client, auth):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..accounts.address import AddressProblem, request_address_change
-from ..accounts.billing import balance_payment_url, support
+from ..accounts.billing import add_ons_cancel_url, balance_payment_url, support
 from ..common.access import keeps_input_on_csrf_error
 from ..common.forms import EmptyForm
 from ..common.layout import money
@@ -48,11 +48,12 @@ def _viewer_id() -> int | None:
 def _context(page: InvitationPage, token: str) -> dict:
     link = page.link
     owes = page.subscription is not None and page.subscription.outstanding_balance > 0
+    has_add_ons = page.subscription is not None and page.subscription.add_ons > 0
+    here = url_for(".show", token=token)
     return {
-        # Paying comes back here, where "Try again" is.
-        "pay_url": (
-            balance_payment_url(page.subscription, url_for(".show", token=token)) if owes else None
-        ),
+        # Paying (or cancelling) comes back here, where "Try again" is.
+        "pay_url": balance_payment_url(page.subscription, here) if owes else None,
+        "add_ons_url": add_ons_cancel_url(page.subscription, here) if has_add_ons else None,
         "support": support(),
         "page": page,
         "link": link,

@@ -3,7 +3,8 @@ page that stands in for it, and what "Pay" and "Change licenses" do there.
 
 The payment page gets its work as query parameters (documented in the README):
 `account` (the account's id), then either `amount` and `currency` (paying the balance) or
-`seats` (the new number of licenses), and `return_to` (where to send the person afterwards).
+`seats` (the new number of licenses), or `cancel=add_ons` (cancelling the add-ons of an
+individual's plan), and `return_to` (where to send the person afterwards).
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ def balance_payment_url(subscription: Subscription, return_to: str) -> str | Non
     )
 
 
+def add_ons_cancel_url(subscription: Subscription, return_to: str) -> str | None:
+    """Where to cancel the add-ons of an individual account's plan."""
+    return payment_url(subscription.account_id, cancel="add_ons", return_to=return_to)
+
+
 def subscription_of(account_id: int) -> Subscription | None:
     """The account's own plan (individual accounts), if it has one."""
     return db.session.execute(
@@ -96,6 +102,22 @@ def pay_balance(account_id: int, actor_id: int) -> Decimal:
         )
     db.session.commit()
     return paid
+
+
+def cancel_add_ons(account_id: int, actor_id: int) -> int:
+    """Development billing: every add-on of the plan is cancelled (audited); how many were."""
+    subscription = db.session.execute(
+        select(Subscription).where(Subscription.account_id == account_id).with_for_update()
+    ).scalar_one_or_none()
+    cancelled = subscription.add_ons if subscription is not None else 0
+    if cancelled > 0:
+        subscription.add_ons = 0
+        audit.record(
+            "add_ons_cancelled", account_id=account_id, actor_id=actor_id,
+            details={"add_ons": cancelled},
+        )
+    db.session.commit()
+    return cancelled
 
 
 def change_license_seats(account_id: int, actor_id: int, seats: int) -> SeatChange:

@@ -34,6 +34,7 @@ ACTIONS = (
     "sso_turned_off",
     "licenses_changed",
     "balance_paid",
+    "add_ons_cancelled",
     "other_user_removed",
     "password_reset",
     "role_changed",

@@ -91,6 +91,7 @@ def action_labels() -> dict[str, str]:
         "sso_turned_off": _("Single sign-on turned off"),
         "licenses_changed": _("Number of licenses changed"),
         "balance_paid": _("Outstanding balance paid"),
+        "add_ons_cancelled": _("Add-ons cancelled"),
         "other_user_removed": _("User removed from the account"),
     }
 

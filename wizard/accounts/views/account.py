@@ -35,6 +35,7 @@ def _overview(notices_form: ResponseNoticesForm | None = None):
     if notices_form is None and current_user.can_manage_users:
         notices_form = ResponseNoticesForm(response_notices=current_user.response_notices.value)
     owes = subscription is not None and subscription.outstanding_balance > 0
+    has_add_ons = subscription is not None and subscription.add_ons > 0
     return render_template(
         "accounts/overview.html",
         subscription=subscription,
@@ -42,6 +43,9 @@ def _overview(notices_form: ResponseNoticesForm | None = None):
             current_user.account_id
         ),
         pay_url=billing.balance_payment_url(subscription, url_for(".overview")) if owes else None,
+        add_ons_url=(
+            billing.add_ons_cancel_url(subscription, url_for(".overview")) if has_add_ons else None
+        ),
         support=billing.support(),
         notices_form=notices_form,
     )

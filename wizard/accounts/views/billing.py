@@ -2,7 +2,8 @@
 (BILLING_URL), like the development mailbox stands in for a mail server. A 404 otherwise.
 
 It takes the same query parameters as BILLING_URL (see wizard/accounts/billing.py): the
-balance to pay (`amount`, `currency`) or the new number of licenses (`seats`), for the signed-in
+balance to pay (`amount`, `currency`), the new number of licenses (`seats`) or the add-ons to
+cancel (`cancel=add_ons`), for the signed-in
 person's own account only, and `return_to`, a path of this app to go back to.
 """
 
@@ -39,6 +40,8 @@ def pay():
         abort(404)  # someone else's account, or none: as if there were no such page
     if (seats := request.values.get("seats", type=int)) is not None:
         return _licenses(seats)
+    if request.values.get("cancel") == "add_ons":
+        return _add_ons()
     form = EmptyForm()
     subscription = billing.subscription_of(current_user.account_id)
     if subscription is None:
@@ -69,3 +72,19 @@ def _licenses(seats: int):
     return render_template("accounts/dev_billing.html", form=form, seats=seats,
                            change=billing.license_change(current_user.account, seats),
                            return_to=_return_to())
+
+
+def _add_ons():
+    subscription = billing.subscription_of(current_user.account_id)
+    if subscription is None or current_user.account.is_business:
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        cancelled = billing.cancel_add_ons(current_user.account_id, current_user.id)
+        if cancelled:
+            flash(ngettext("Done: %(num)d add-on is cancelled. Your plan has no add-ons now.",
+                           "Done: %(num)d add-ons are cancelled. Your plan has no add-ons now.",
+                           cancelled), "success")
+        return redirect(_return_to())
+    return render_template("accounts/dev_billing.html", form=form, subscription=subscription,
+                           seats=None, add_ons=True, return_to=_return_to())
