@@ -14,6 +14,12 @@ def money(amount: Decimal, currency: str) -> str:
     return format_currency(amount, currency)
 
 
+def with_link(message: str, text: str, href: str) -> Markup:
+    """A message that asks for something to be done first, with the link to the page where
+    it can be done (issue 20: no dead ends). Flashed Markup survives the session."""
+    return Markup('{} <a href="{}">{}</a>').format(message, href, text)
+
+
 def role_label(role: str) -> str:
     return {"owner": _("Owner"), "admin": _("Admin"), "member": _("Member")}.get(role, role)
 

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 
 from ...common.access import keeps_input_on_csrf_error, safe_next
 from ...common.forms import EmptyForm
-from ...common.layout import money
+from ...common.layout import money, with_link
 from ...models import Role
 from .. import billing
 
@@ -66,8 +66,9 @@ def _licenses(seats: int):
             flash(ngettext("Done: your business now has %(num)d license.",
                            "Done: your business now has %(num)d licenses.", seats), "success")
         else:
-            flash(_("Nothing was changed: Licensed members use more licenses than that. "
-                    "Take licenses back first."), "error")
+            flash(with_link(_("Nothing was changed: Licensed members use more licenses than "
+                              "that. Take licenses back first."),
+                            _("Go to the Users page"), url_for("users.index")), "error")
         return redirect(_return_to())
     return render_template("accounts/dev_billing.html", form=form, seats=seats,
                            change=billing.license_change(current_user.account, seats),

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...common.access import manager_required
+from ...common.layout import with_link
 from ...common.scoping import get_scoped_or_404
 from ...delivery.mailer import render_email
 from ...models import WizardDraft
@@ -100,10 +101,10 @@ def _not_sent_message(reason: str | None) -> str:
             "sent: check the list and continue."
         )
     if reason == "seats":
-        return _(
+        return with_link(_(
             "There are fewer free licenses than when you checked. Nothing was sent: make "
             "some people Basic, or buy more licenses."
-        )
+        ), _("Licenses"), flask_url_for("licenses.index"))
     if reason == "too_many":
         return _("The list is longer than one batch can be. Nothing was sent.")
     return _("Answer this step first. Nothing was sent.")

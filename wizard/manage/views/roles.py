@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ...common.access import keeps_input_on_csrf_error, manager_required, roles_required
 from ...common.forms import EmptyForm
+from ...common.layout import with_link
 from ...models import Role
 from .. import roles as svc
 from ..actions import NotFound
@@ -22,15 +23,27 @@ def _refusal_message(change: svc.Change) -> str:
     return {
         svc.Refusal.NOT_OWNER: _("Only the owner of %(business)s can do that.",
                                  business=current_user.account.name),
-        svc.Refusal.IS_OWNER: _("%(name)s is the owner. The owner cannot be changed or "
-                                "removed: they hand ownership to an admin first.", name=name),
-        svc.Refusal.NOT_ADMIN: _("%(name)s is not an admin. Make them an admin first, then "
-                                 "hand ownership to them.", name=name),
+        svc.Refusal.IS_OWNER: _owner_first(_("%(name)s is the owner. The owner cannot be "
+                                             "changed or removed: they hand ownership to an "
+                                             "admin first.", name=name)),
+        svc.Refusal.NOT_ADMIN: with_link(
+            _("%(name)s is not an admin. Make them an admin first, then hand ownership to "
+              "them.", name=name),
+            _("Make %(name)s an admin", name=name),
+            url_for("roles.change_role", user_id=change.member.id, to="admin"),
+        ),
         svc.Refusal.YOURSELF: _("You cannot remove yourself."),
         svc.Refusal.NO_OFFER: _("There is no handover waiting for you: the owner took it back, "
                                 "or it was answered already."),
         svc.Refusal.UNCHANGED: _("Nothing changed: %(name)s already has that role.", name=name),
     }[change.refusal]
+
+
+def _owner_first(message: str) -> str:
+    """The owner is linked to the handover; anyone else is told who does it."""
+    if current_user.role != Role.OWNER:
+        return message
+    return with_link(message, _("Hand over ownership"), url_for("roles.ownership"))
 
 
 def _member_or_404(user_id: int):

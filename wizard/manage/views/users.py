@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...common.access import keeps_input_on_csrf_error, manager_required, safe_next
+from ...common.layout import with_link
 from ...sso.members import joined_via_sso
 from ..actions import NotFound
 from ..forms import LicenseForm, MemberSearchForm
@@ -125,10 +126,14 @@ def _flash_change(change: LicenseChange) -> None:
         )
     elif change.reason == "no_free_seats":
         flash(
-            _(
-                "There is no free license for %(name)s. Take a license back from someone "
-                "else, or buy more licenses.",
-                name=name,
+            with_link(
+                _(
+                    "There is no free license for %(name)s. Take a license back from someone "
+                    "else, or buy more licenses.",
+                    name=name,
+                ),
+                _("Licenses"),
+                url_for("licenses.index"),
             ),
             "error",
         )

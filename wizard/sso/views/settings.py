@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ...common.access import keeps_input_on_csrf_error, manager_required
 from ...common.forms import EmptyForm
+from ...common.layout import with_link
 from .. import configuration as svc
 from ..configuration import SettingsInput, SettingsProblem, Switch
 from ..endpoints import sp_values
@@ -82,8 +83,10 @@ def switch():
                           "with it now."), "success"),
             Switch.OFF: (_("Single sign-on is off. Nobody can sign in with it until you turn "
                            "it on again."), "success"),
-            Switch.NO_DOMAIN: (_("Verify a domain first: only addresses on your verified "
-                                 "domains can sign in with single sign-on."), "error"),
+            Switch.NO_DOMAIN: (with_link(_("Verify a domain first: only addresses on your "
+                                           "verified domains can sign in with single sign-on."),
+                                         _("Go to your domains"), url_for("domains.index")),
+                               "error"),
             Switch.NOT_SET_UP: (_("Save the settings of your identity provider first."),
                                 "error"),
         }[result])
