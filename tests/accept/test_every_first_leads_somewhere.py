@@ -9,8 +9,8 @@ from html import unescape
 from sqlalchemy import select, update
 
 from tests.accept.test_every_message_leads_somewhere import follow_every_link
-from tests.manage.test_resend_seats import three_expired_licensed
 from tests.helpers import signed_in, submit
+from tests.manage.test_resend_seats import three_expired_licensed
 from wizard.extensions import db
 from wizard.manage.roles import Refusal
 from wizard.models import Account, User

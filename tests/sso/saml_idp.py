@@ -99,8 +99,21 @@ def _scenarios() -> dict[str, Callable]:
     }
 
 
-def _signed_after(identity, request, person, edit: Callable) -> str:
-    """A response edited by `edit`, then signed (response and assertion) with the IdP's key."""
+# Signed as a provider still set to SHA-1 signs: the signature, the digests, or both.
+_SHA1_SIGNATURE = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+_SHA1_DIGEST = "http://www.w3.org/2000/09/xmldsig#sha1"
+SHA1 = {
+    "sha1": {"sign_alg": _SHA1_SIGNATURE, "digest_alg": _SHA1_DIGEST},
+    "sha1_signature": {"sign_alg": _SHA1_SIGNATURE},
+    "sha1_digest": {"digest_alg": _SHA1_DIGEST},
+}
+
+
+def _signed_after(
+    identity, request, person, edit: Callable, *, sign_alg: str = "", digest_alg: str = ""
+) -> str:
+    """A response edited by `edit`, then signed (response and assertion) with the IdP's key,
+    with SHA-256 unless other algorithms are named (as an old provider still signs: SHA-1)."""
     from saml2 import class_name
     from saml2.samlp import response_from_string
     from saml2.server import Server
@@ -119,8 +132,8 @@ def _signed_after(identity, request, person, edit: Callable) -> str:
             element.id,
             server.sec.my_cert,
             position,
-            sign_alg=SIG_RSA_SHA256,
-            digest_alg=DIGEST_SHA256,
+            sign_alg=sign_alg or SIG_RSA_SHA256,
+            digest_alg=digest_alg or DIGEST_SHA256,
         )
     to_sign = [(class_name(assertion), assertion.id), (class_name(response), response.id)]
     return str(signed_instance_factory(response, server.sec, to_sign))
@@ -191,6 +204,8 @@ def serve(port: int, folder: Path) -> None:
                 sign_response=scenario == "response_only",
                 sign_assertion=scenario == "assertion_only",
             )
+        elif scenario in SHA1:
+            xml = _signed_after(identity, pending, person, lambda response: None, **SHA1[scenario])
         elif scenario:
             xml = _signed_after(identity, pending, person, _scenarios()[scenario])
         else:

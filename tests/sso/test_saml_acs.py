@@ -110,6 +110,7 @@ def test_a_business_without_saml_has_no_saml_endpoints(client):
         ("expired", None, "expired"),
         ("not_yet_valid", None, "not_yet_valid"),
         ("other_request", None, "unknown_request"),
+        ("sha1", None, "unsupported_algorithm"),
     ],
 )
 def test_an_attack_through_the_acs_is_refused_nothing_created_and_logged(
@@ -127,6 +128,22 @@ def test_an_attack_through_the_acs_is_refused_nothing_created_and_logged(
     assert "Nothing has been changed" in text_of(answer)
     assert _users(app) == users
     assert _refusals(app) == [reason]
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [("en", "signed its answer with an outdated method (SHA-1)"),
+     ("de", "mit einem veralteten Verfahren (SHA-1) signiert")],
+)
+def test_a_sha1_response_says_what_the_it_team_must_change(
+    app, client, acme_saml, saml_idp, locale, words
+):
+    form = _round_trip(client, saml_idp, NEWCOMER, scenario="sha1")
+    answer = client.post("/sso/acme/saml/acs", data=form,
+                         headers={"Accept-Language": locale})
+    assert answer.status_code == 400
+    assert words in text_of(answer)
+    assert "SHA-256" in text_of(answer)
 
 
 def test_a_replayed_response_is_refused_even_in_a_fresh_round_trip(
@@ -209,3 +226,20 @@ def test_a_copied_response_in_another_browser_is_refused(app, acme_saml, saml_id
     thief.get("/sso/acme/saml/login")
 
     assert _post(thief, form).status_code == 400
+
+
+def test_testing_the_connection_with_a_sha1_provider_says_how_to_fix_it(
+    app, client, auth, acme_saml, saml_idp
+):
+    from tests.helpers import submit
+
+    auth.sign_in("owner@acme.example")
+    started = submit(client, "/users/single-sign-on/test", page="/users/single-sign-on")
+    assert started.status_code == 302
+    begun = client.get(started.location)
+    acs, response, relay = saml_idp.sign_in(begun.location, "owner@acme.example",
+                                            scenario="sha1")
+    client.post(urlsplit(acs).path, data={"SAMLResponse": response, "RelayState": relay})
+    page = text_of(client.get("/users/single-sign-on"))
+    assert "Your identity provider signs with SHA-1" in page
+    assert "choose RSA-SHA256 as the signature algorithm" in page

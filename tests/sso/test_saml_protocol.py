@@ -106,6 +106,23 @@ def test_a_response_altered_after_signing_is_refused_with_its_reason(
     assert _refusal(metadata, forge(response), outstanding) == reason
 
 
+@pytest.mark.parametrize("scenario", ["sha1", "sha1_signature", "sha1_digest"])
+def test_a_response_signed_or_digested_with_sha1_is_refused_as_an_unsupported_algorithm(
+    saml_idp, scenario
+):
+    """Correctly signed with the provider's own key, yet with SHA-1: refused before pysaml2."""
+    metadata, response, outstanding = _sign_in(saml_idp, scenario=scenario)
+    assert "sha1" in attack.decoded(response)
+    assert _refusal(metadata, response, outstanding) == "unsupported_algorithm"
+
+
+def test_without_the_allow_list_xmlsec1_would_have_accepted_sha1(saml_idp, monkeypatch):
+    """Why the allow-list is needed: the same SHA-1 response passes pysaml2 and xmlsec1."""
+    metadata, response, outstanding = _sign_in(saml_idp, scenario="sha1")
+    monkeypatch.setattr(saml, "_refuse_weak_algorithms", lambda saml_response: None)
+    assert saml.finish(metadata, SP, ACS, response, outstanding).subject == ANA
+
+
 def test_a_response_to_a_request_this_browser_no_longer_has_is_refused(saml_idp):
     metadata, response, _ = _sign_in(saml_idp)
 

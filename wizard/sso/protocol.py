@@ -27,7 +27,9 @@ REFUSALS = (
     "wrong_state",  # OIDC `state` missing or not the one this browser was given
     "wrong_nonce",  # OIDC `nonce` in the ID token is not the one sent
     "wrong_issuer",  # SAML Issuer / OIDC `iss` is not the configured provider
-    "unsupported_algorithm",  # OIDC `alg: none` or an algorithm the provider did not announce
+    # OIDC `alg: none` or an algorithm the provider did not announce; SAML signed or digested
+    # with SHA-1 (or anything outside saml.SIGNATURE_ALGORITHMS / DIGEST_ALGORITHMS)
+    "unsupported_algorithm",
     "unknown_key",  # a token signed by a key the provider does not publish
     "no_email",  # the provider did not say which email address signed in
     "provider_error",  # the provider answered with an error or could not be reached

@@ -2,7 +2,8 @@
 
 Everything that proves a message (XML signatures, audience, recipient, destination, validity
 window, InResponseTo, one assertion per response) is pysaml2's. This module configures it
-strictly (responses and/or assertions signed, nothing unsolicited, SHA-256), hands back what
+strictly (responses and/or assertions signed, nothing unsolicited, SHA-256; SHA-1 signatures
+and digests are refused before pysaml2 sees them), hands back what
 the provider asserted as a `protocol.Received`, and names why pysaml2 said no with one of the
 `protocol.REFUSALS` codes. No request, no session, no database: the views keep the
 outstanding request IDs and do the replay check with the assertion ID returned here.
@@ -50,6 +51,22 @@ METADATA_MAX_BYTES = 2_000_000  # the biggest federation-free IdP metadata is a 
 _MD = "urn:oasis:names:tc:SAML:2.0:metadata"
 _DS = "http://www.w3.org/2000/09/xmldsig#"
 _SIGNATURE = f"{{{_DS}}}Signature"
+
+# What a provider may sign with, checked before pysaml2 verifies: SHA-1 (rsa-sha1, dsa-sha1,
+# sha1 digests) has known collisions, and xmlsec1 would still accept it.
+SIGNATURE_ALGORITHMS = frozenset({
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384",
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
+    "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
+})
+DIGEST_ALGORITHMS = frozenset({
+    "http://www.w3.org/2001/04/xmlenc#sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#sha384",
+    "http://www.w3.org/2001/04/xmlenc#sha512",
+})
 
 
 @dataclass(frozen=True)
@@ -229,6 +246,25 @@ def _has_signature_elsewhere(saml_response: str) -> bool:
     return root.find(f".//{_SIGNATURE}") is not None
 
 
+def _refuse_weak_algorithms(saml_response: str) -> None:
+    """SsoRefused("unsupported_algorithm") if any signature in the response uses a signature
+    or digest algorithm outside the allow-lists. A response that does not parse is left to
+    pysaml2, which refuses it with its own reason."""
+    import base64
+
+    try:
+        root = fromstring(base64.b64decode(saml_response, validate=False))
+    except (ParseError, DefusedXmlException, ValueError):
+        return
+    for signature in root.iter(_SIGNATURE):
+        for method in signature.iter(f"{{{_DS}}}SignatureMethod"):
+            if method.get("Algorithm") not in SIGNATURE_ALGORITHMS:
+                raise SsoRefused("unsupported_algorithm", f"signed with {method.get('Algorithm')}")
+        for method in signature.iter(f"{{{_DS}}}DigestMethod"):
+            if method.get("Algorithm") not in DIGEST_ALGORITHMS:
+                raise SsoRefused("unsupported_algorithm", f"digest {method.get('Algorithm')}")
+
+
 def _reason(error: Exception, saml_response: str) -> str:
     """Which REFUSALS code names what pysaml2 objected to."""
     text = str(error)
@@ -295,6 +331,7 @@ def finish(
 ) -> Received:
     """What the provider asserted, once pysaml2 has proven the response; SsoRefused if it cannot."""
     summary = read_idp_metadata(idp_metadata_xml)
+    _refuse_weak_algorithms(saml_response)
     client = Saml2Client(_config(entity_id, acs_url, idp_metadata_xml))
     try:
         response = client.parse_authn_request_response(
