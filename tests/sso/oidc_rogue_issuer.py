@@ -32,6 +32,7 @@ MODES = (
     "expired",
     "not-yet-valid",
     "unknown-key",
+    "names-another",  # its discovery document names another issuer
 )
 PERSON = {
     "sub": "rogue-1",
@@ -90,7 +91,7 @@ def app(environ, start_response):
     if endpoint == ".well-known/openid-configuration":
         response = json_response(
             {
-                "issuer": issuer,
+                "issuer": "https://another-issuer.example" if mode == "names-another" else issuer,
                 "authorization_endpoint": f"{issuer}/authorize",
                 "token_endpoint": f"{issuer}/token",
                 "userinfo_endpoint": f"{issuer}/userinfo",

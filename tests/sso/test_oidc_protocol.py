@@ -40,12 +40,22 @@ def test_discovery_reads_the_providers_endpoints(oidc_provider):
     assert document["token_endpoint"].startswith(oidc_provider.issuer)
 
 
+@pytest.mark.parametrize("pasted", ["{issuer}/", "  {issuer}  ", " {issuer}/ "])
+def test_an_issuer_pasted_with_spaces_or_a_trailing_slash_is_the_one_discovery_names(
+    oidc_provider, pasted
+):
+    document = oidc.discover(pasted.format(issuer=oidc_provider.issuer))
+
+    assert document["issuer"] == oidc_provider.issuer
+
+
 def test_discovery_of_an_issuer_that_calls_itself_otherwise_says_to_copy_it_exactly(
-    oidc_provider,
+    rogue_issuer,
 ):
     with pytest.raises(SsoSetupError) as error:
-        oidc.discover(oidc_provider.issuer + "/")
+        oidc.discover(f"{rogue_issuer}/names-another")
 
+    assert "calls itself https://another-issuer.example" in error.value.message
     assert "exactly as the provider shows it" in error.value.message
 
 

@@ -103,7 +103,8 @@ def _saml_metadata(values: SettingsInput, provider: IdentityProvider) -> tuple[s
     return xml, summary.entity_id
 
 
-def _check_oidc(values: SettingsInput, provider: IdentityProvider) -> None:
+def _check_oidc(values: SettingsInput, provider: IdentityProvider) -> str:
+    """The issuer as its discovery document names it (a pasted trailing slash or spaces gone)."""
     from . import oidc  # the protocol module: imported when used, as the views do
 
     if not values.issuer:
@@ -113,7 +114,7 @@ def _check_oidc(values: SettingsInput, provider: IdentityProvider) -> None:
     if not values.client_secret and not provider.client_secret_sealed:
         raise SettingsProblem("client_secret", code="no_client_secret")
     try:
-        oidc.discover(values.issuer)
+        return oidc.discover(values.issuer)["issuer"]
     except SsoSetupError as error:
         raise SettingsProblem("issuer", error.message) from error
 
@@ -130,8 +131,7 @@ def save_settings(account_id: int, actor_id: int, values: SettingsInput) -> Iden
         provider.idp_metadata_xml, provider.idp_entity_id = xml, entity_id
         provider.metadata_url = values.metadata_url
     else:
-        _check_oidc(values, provider)
-        provider.issuer, provider.client_id = values.issuer, values.client_id
+        provider.issuer, provider.client_id = _check_oidc(values, provider), values.client_id
         if values.client_secret:
             provider.client_secret_sealed = seal(values.client_secret)
     provider.protocol = protocol.value

@@ -56,7 +56,11 @@ def discovery_url(issuer: str) -> str:
 
 
 def discover(issuer: str) -> dict[str, Any]:
-    """The provider's discovery document; SsoSetupError saying what to check if it cannot work."""
+    """The provider's discovery document; SsoSetupError saying what to check if it cannot work.
+
+    An issuer pasted with spaces around it or a trailing slash is the one its document names
+    (`document["issuer"]`, which the settings keep); any other difference is refused."""
+    issuer = issuer.strip()
     try:
         document = _get_json(discovery_url(issuer))
     except requests.RequestException:
@@ -75,7 +79,8 @@ def discover(issuer: str) -> dict[str, Any]:
                 issuer=issuer,
             )
         ) from None
-    if not isinstance(document, dict) or document.get("issuer") != issuer:
+    named = document.get("issuer") if isinstance(document, dict) else None
+    if not isinstance(named, str) or named.rstrip("/") != issuer.rstrip("/"):
         raise SsoSetupError(
             _(
                 "The provider calls itself %(named)s, not %(issuer)s. Enter the issuer URL "
