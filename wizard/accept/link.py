@@ -211,7 +211,8 @@ def _joined_with_new_account(invitation: Invitation) -> bool:
     return bool((details or {}).get("new_account"))
 
 
-def _owner_of(account_id: int) -> User | None:
+def owner_of(account_id: int) -> User | None:
+    """The business's owner (the one to ask, and who is told): the first, should there be two."""
     return db.session.execute(
         select(User)
         .where(User.account_id == account_id, User.role == Role.OWNER)
@@ -254,7 +255,7 @@ def invitation_page(
         quote=refund_quote(subscription, now),
         blockers=found,
         other_business_owner=(
-            _owner_of(viewer.account_id) if Blocker.OTHER_BUSINESS in found else None
+            owner_of(viewer.account_id) if Blocker.OTHER_BUSINESS in found else None
         ),
     )
 

@@ -21,6 +21,7 @@ from ..extensions import db
 from ..models import Account, AccountKind, Role, User, UserType
 from ..models.types import utcnow
 from .actions import NotFound
+from .seats import locked_account
 
 
 class Refusal(enum.StrEnum):
@@ -42,13 +43,6 @@ class Change:
     @property
     def done(self) -> bool:
         return self.refusal is None
-
-
-def _locked(account_id: int) -> Account:
-    # One change at a time per account (PostgreSQL); the owner is read after the lock.
-    return db.session.execute(
-        select(Account).where(Account.id == account_id).with_for_update()
-    ).scalar_one()
 
 
 def _person(account_id: int, user_id: int) -> User:
@@ -81,7 +75,7 @@ def _refused(member: User, refusal: Refusal) -> Change:
 
 def change_role(account_id: int, actor_id: int, user_id: int, role: Role) -> Change:
     """Make a member an admin, or an admin a member (the owner's decision)."""
-    _locked(account_id)
+    locked_account(account_id)
     actor, member = _person(account_id, actor_id), _person(account_id, user_id)
     if actor.role != Role.OWNER:
         return _refused(member, Refusal.NOT_OWNER)
@@ -106,7 +100,7 @@ def change_role(account_id: int, actor_id: int, user_id: int, role: Role) -> Cha
 def offer_ownership(account_id: int, owner_id: int, admin_id: int, now: datetime | None = None):
     """The owner asks an admin to take over; the admin is emailed and must accept."""
     now = now or utcnow()
-    account = _locked(account_id)
+    account = locked_account(account_id)
     owner, admin = _person(account_id, owner_id), _person(account_id, admin_id)
     if owner.role != Role.OWNER:
         return _refused(admin, Refusal.NOT_OWNER)
@@ -150,7 +144,7 @@ def offered_to(account_id: int) -> User | None:
 
 def withdraw_offer(account_id: int, owner_id: int) -> Change | None:
     """The owner takes the offer back before it is answered."""
-    _locked(account_id)
+    locked_account(account_id)
     owner = _person(account_id, owner_id)
     admin = offered_to(account_id)
     if owner.role != Role.OWNER or admin is None:
@@ -166,7 +160,7 @@ def withdraw_offer(account_id: int, owner_id: int) -> Change | None:
 def answer_offer(account_id: int, admin_id: int, *, accept: bool) -> Change:
     """The admin accepts (they become owner, the owner becomes admin, in one transaction)
     or refuses; both are told by email."""
-    account = _locked(account_id)
+    account = locked_account(account_id)
     admin = _person(account_id, admin_id)
     if admin.role != Role.ADMIN or admin.ownership_offered_at is None:
         return _refused(admin, Refusal.NO_OFFER)
@@ -197,7 +191,7 @@ def remove_from_business(account_id: int, actor_id: int, user_id: int) -> Change
     (free Basic), keeping their address, password, profile and settings; what they made in
     the business stays with the business. Admins remove members; the owner removes anyone
     but themselves; nobody removes the owner."""
-    account = _locked(account_id)
+    account = locked_account(account_id)
     actor, member = _person(account_id, actor_id), _person(account_id, user_id)
     if member.id == actor.id:
         return _refused(member, Refusal.YOURSELF)

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accept import tokens
 from ..accept.joining import user_type_on_joining
+from ..accept.link import owner_of
 from ..common import audit
 from ..delivery.outbox import queue_email
 from ..extensions import db
@@ -290,16 +291,6 @@ def _tell_owner_no_license_was_free(account: Account, who: User) -> None:
             "seats": account.license_seats,
         },
     )
-
-
-def owner_of(account_id: int) -> User | None:
-    """The business's owner (the one to ask, and who is told)."""
-    return db.session.execute(
-        select(User)
-        .where(User.account_id == account_id, User.role == Role.OWNER)
-        .order_by(User.id)
-        .limit(1)
-    ).scalar_one_or_none()
 
 
 def _refused(provider, claims: Claims, refusal: Refusal, protocol: str) -> Outcome:
