@@ -190,7 +190,29 @@ def render_values(
         values["subject_line"] = subject
         text = env.get_template(f"email/{kind}.txt").render(values)
         html = env.get_template(f"email/{kind}.html").render(values)
-    return RenderedEmail(subject=subject, text=text.strip() + "\n", html=html)
+    return RenderedEmail(subject=subject, text=tidy_text(text), html=html)
+
+
+SIGNATURE_SEPARATOR = "-- "  # RFC 3676, 4.3: dash, dash, space, on a line of its own
+
+
+def tidy_text(text: str) -> str:
+    """A plain-text email as a reader should see it: no trailing spaces, never more than one
+    blank line in a row, none right after the signature separator, and the separator as
+    RFC 3676 writes it ("-- ": mail clients then know what follows is the signature). The
+    layout's separator is the last "--" line; a "--" in a person's own words stays as it is."""
+    # Lines end at "\n" only: whatever a person's name holds stays as it was (the merged
+    # rendering of wizard/delivery/merge.py puts names in after this, and must agree).
+    lines = [line.rstrip(" \t") for line in text.strip().split("\n")]
+    separator = max((i for i, line in enumerate(lines) if line == "--"), default=-1)
+    tidy: list[str] = []
+    for i, line in enumerate(lines):
+        if i == separator:
+            line = SIGNATURE_SEPARATOR
+        if not line and (not tidy or not tidy[-1] or tidy[-1] == SIGNATURE_SEPARATOR):
+            continue
+        tidy.append(line)
+    return "\n".join(tidy) + "\n"
 
 
 def sandboxed_html_response(html: str) -> Response:
