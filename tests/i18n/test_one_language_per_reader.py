@@ -5,8 +5,8 @@ every kind of email the app can send."""
 import re
 from datetime import timedelta
 
-from tests.helpers import submit
 from tests.delivery.samples import SAMPLES, email_kinds, render_sample
+from tests.helpers import submit
 from tests.i18n.reading import (
     english_left_in,
     fold,
@@ -24,6 +24,7 @@ from tests.i18n.test_german_pages import (
 )
 from wizard.delivery.mailer import product_name
 from wizard.models import DeliveryStatus, InvitationStatus, UserType
+
 
 def _data_of(context) -> tuple[str, ...]:
     """What a sample's words are made of that is no catalogue text: names, addresses, a person's

@@ -24,6 +24,7 @@ def test_an_english_page_says_a_german_reader_gets_german_and_shows_it_in_englis
     html, text = page.get_data(as_text=True), text_of(page)
     assert "ben.pro@acme.example gets it in German." in text
     assert "Guten Tag," in text and _preview_lang(html) == {"de"}
+    assert "(ein persönlicher Link für jede Person)" in text  # the stand-in link, too
     link = re.search(r'<a href="([^"]+)" id="preview-in-en" hreflang="en">([^<]+)</a>', html)
     assert link and link[2] == "Show it in English" and "?lang=en" in link[1]
     assert 'href="' + base + '/check/invitation-email?lang=de"' in html
@@ -32,6 +33,7 @@ def test_an_english_page_says_a_german_reader_gets_german_and_shows_it_in_englis
     html, text = english.get_data(as_text=True), text_of(english)
     assert "Shown here in English. ben.pro@acme.example gets it in German." in text
     assert "Hello," in text and "Guten Tag" not in text and _preview_lang(html) == {"en"}
+    assert "(a personal link for each person)" in text
     assert 'id="preview-in-de" hreflang="de">Show it in German</a>' in html
     email = client.get(f"{base}/check/invitation-email?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in email and "Join Acme Corp" in email

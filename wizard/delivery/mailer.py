@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Response, current_app
 from flask_babel import force_locale, get_translations
+from flask_babel import gettext as _
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -153,7 +154,10 @@ def email_values(
         if moment in values:
             values[moment] = _as_datetime(values[moment])
     if preview:
-        values["invitation_url"] = "https://…/invitation/(a personal link for each person)"
+        with force_locale(locale):  # the preview's stand-in link reads in the email's language
+            values["invitation_url"] = "https://…/invitation/" + _(
+                "(a personal link for each person)"
+            )
     elif invitation is not None:
         values["invitation_url"] = invitation_url(invitation)
         if kind in READER_KINDS:
