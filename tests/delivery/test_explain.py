@@ -33,9 +33,22 @@ def test_the_workers_own_words_are_translated_and_the_servers_are_kept(app, germ
     assert explain(f"Gave up after 3 attempts: {busy.error}") == (
         "Nach 3 Versuchen aufgegeben: 451 4.3.0 Mailbox busy"
     )
+    assert explain(f"Gave up after 1 attempt: {busy.error}") == (
+        "Nach 1 Versuch aufgegeben: 451 4.3.0 Mailbox busy"
+    )
     refused = classify_failure(smtplib.SMTPRecipientsRefused({"x@y": (550, b"5.1.1 No user")}))
     assert explain(refused.error) == "550 5.1.1 No user"
     assert explain(None) == "" and explain("") == ""
+
+
+def test_one_attempt_is_one_attempt_in_english_too(app):
+    with app.test_request_context(), force_locale("en"):
+        assert explain("Gave up after 1 attempt: 550 5.1.1 No user") == (
+            "Gave up after 1 attempt: 550 5.1.1 No user"
+        )
+        assert explain("Gave up after 2 attempts: 550 5.1.1 No user") == (
+            "Gave up after 2 attempts: 550 5.1.1 No user"
+        )
 
 
 def test_an_invitation_closed_before_its_email_went_says_so_in_german(app, german):

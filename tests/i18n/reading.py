@@ -77,6 +77,88 @@ def english_left_in(text: str) -> list[str]:
     return _left_in(text, english_sources())
 
 
+# --- short messages: button labels, table headings, page names ----------------------------
+
+_EDGES = " .,:;!?()…–-"
+_WORDS_ONLY = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)?")
+
+
+def _short(source: str) -> str | None:
+    """A message of one or two words (no placeholders, no markup), as a page shows it."""
+    if DIRECTIVE.search(source) or "<" in source:
+        return None
+    plain = fold(unescape(source)).strip(_EDGES)
+    return plain if _WORDS_ONLY.fullmatch(plain) else None
+
+
+def _as_word(words: str) -> str:
+    """A regex for `words` standing on their own: not part of a longer word or compound."""
+    return rf"(?<![\w-]){re.escape(words)}(?![\w-])"
+
+
+def _short_sources(pairs, other_text: str) -> tuple[str, ...]:
+    """The short messages of one language whose translation differs and that never stand as a
+    word of their own in the other language's catalogue (Name, Status, Team are both)."""
+    found = set()
+    for short, translations in pairs:
+        if short in translations or short in found:
+            continue
+        if not re.search(_as_word(short), other_text):
+            found.add(short)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def _catalogue_pairs():
+    """(English forms, German forms) of every translated message."""
+    for message in german():
+        if not message.id or not is_translated(message):
+            continue
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        yield [fold(s) for s in sources], [fold(f) for f in forms(message) if f]
+
+
+@lru_cache(maxsize=1)
+def short_english_sources() -> tuple[str, ...]:
+    pairs, all_german = [], []
+    for sources, translations in _catalogue_pairs():
+        all_german += translations
+        shorts = {t.strip(_EDGES) for t in translations}
+        pairs += [(short, shorts) for s in sources if (short := _short(s))]
+    return _short_sources(pairs, " | ".join(all_german))
+
+
+@lru_cache(maxsize=1)
+def short_german_sources() -> tuple[str, ...]:
+    pairs, all_english = [], []
+    for sources, translations in _catalogue_pairs():
+        all_english += sources
+        shorts = {s.strip(_EDGES) for s in sources}
+        pairs += [(short, shorts) for t in translations if (short := _short(t))]
+    return _short_sources(pairs, " | ".join(all_english))
+
+
+@lru_cache(maxsize=2)
+def _short_pattern(sources: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(_as_word(source) for source in sources))
+
+
+def _short_left_in(text: str, sources: tuple[str, ...], names: tuple[str, ...]) -> list[str]:
+    for name in sorted(names, key=len, reverse=True):  # "Olivia Owner" is a name, not a role
+        text = text.replace(name, " ")
+    return sorted({m[0] for m in _short_pattern(sources).finditer(text)})
+
+
+def short_english_left_in(text: str, names: tuple[str, ...] = ()) -> list[str]:
+    """English messages of one or two words (labels, headings) still showing in a German
+    text; `names` are people's and businesses' names, which are no sign of either language."""
+    return _short_left_in(text, short_english_sources(), names)
+
+
+def short_german_left_in(text: str, names: tuple[str, ...] = ()) -> list[str]:
+    """German messages of one or two words showing in an English text."""
+    return _short_left_in(text, short_german_sources(), names)
+
+
 def _problems(where: str, html: str, is_page: bool, lang: str, other: str, left_in, date, money):
     """What on a page (or an email's HTML) in `lang` betrays the `other` language."""
     problems = []

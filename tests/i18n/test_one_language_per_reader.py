@@ -4,108 +4,92 @@ every kind of email the app can send."""
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
+from tests.delivery.samples import SAMPLES, email_kinds, render_sample
 from tests.helpers import submit
-from tests.i18n.reading import english_left_in, fold, german_left_in, problems_of_english
+from tests.i18n.reading import (
+    english_left_in,
+    fold,
+    german_left_in,
+    problems_of_english,
+    short_english_left_in,
+    short_german_left_in,
+    visible_text,
+)
 from tests.i18n.test_german_pages import (
-    EMAILS,
     OWNER,
-    _invitation_email_context,
     invitation_id,
     invite,
     problems_of_german,
 )
-from wizard.delivery.mailer import render_email
+from wizard.delivery.mailer import product_name
 from wizard.models import DeliveryStatus, InvitationStatus, UserType
 
-EMAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 
-
-def email_kinds() -> set[str]:
-    """Every kind of email the app has templates for (each has a _subject.txt)."""
-    subjects = EMAIL_TEMPLATES.glob("*_subject.txt")
-    return {path.name.removesuffix("_subject.txt") for path in subjects}
-
-
-# The kinds that came with no dead ends (issue 20), jam-proof sign-in and single sign-on.
-LATER_KINDS = {
-    "confirm_address": {
-        "name": "Ana Pro", "business": "Acme Corp", "old_email": "ana.pro@acme.example",
-        "new_email": "ana@elsewhere.example", "link_url": "http://invite.test/account/address/t",
-        "valid_hours": 24,
-    },
-    "invitation_accepted": {
-        "business": "Acme Corp", "inviter_name": "Olivia Owner", "invitee_name": "Ana Pro",
-        "invitee_email": "ana.pro@acme.example", "user_type": "licensed",
-    },
-    "other_user_removed": {
-        "name": "Fay Pro", "holder_name": "Finn Helper", "holder_email": "finn@example.com",
-    },
-    "ownership_offered": {
-        "name": "Adam Admin", "business": "Globex", "owner_name": "Gustav Owner",
-        "owner_email": "owner@globex.example",
-    },
-    "ownership_refused": {
-        "name": "Gustav Owner", "business": "Globex", "new_owner_name": "Adam Admin",
-        "new_owner_email": "admin@globex.example",
-    },
-    "ownership_transferred": {
-        "name": "Adam Admin", "business": "Globex", "is_new_owner": True,
-        "new_owner_name": "Adam Admin", "new_owner_email": "admin@globex.example",
-        "old_owner_name": "Gustav Owner",
-    },
-    "password_reset": {
-        "name": "Ana Pro", "business": "", "email": "ana.pro@acme.example",
-        "link_url": "http://invite.test/reset-password/t", "valid_minutes": 60,
-    },
-    "removed_from_business": {
-        "name": "Ben Pro", "business": "Acme Corp", "by_name": "Olivia Owner",
-        "by_email": "owner@acme.example",
-    },
-    "responses_summary": {
-        "inviter_name": "Olivia Owner", "business": "Acme Corp", "day": "2026-12-05",
-        "accepted": [{"who": "Ana Pro (ana.pro@acme.example)", "user_type": "licensed"}],
-        "declined": [
-            {"who": "dora@acme.example", "message": "Thanks", "reason": ""},
-            {"who": "emil.pro@acme.example", "message": "", "reason": "changed_address"},
-        ],
-    },
-    "sign_in_attempts": {"name": "Olivia Owner", "email": "owner@acme.example", "failures": 20},
-    "sso_joined_without_license": {
-        "business": "Acme Corp", "owner_name": "Olivia Owner", "member_name": "Gus New",
-        "member_email": "gus@acme.example", "seats": 5,
-    },
-}
+def _data_of(context) -> tuple[str, ...]:
+    """What a sample's words are made of that is no catalogue text: names, addresses, a person's
+    own message (a heads-up is in its writer's language), recursively."""
+    if isinstance(context, str):
+        lines = [fold(line) for line in context.splitlines() if line.strip()]
+        return (fold(context), *lines) if context.strip() else ()
+    if isinstance(context, dict):
+        return tuple(v for value in context.values() for v in _data_of(value))
+    if isinstance(context, (list, tuple)):
+        return tuple(v for value in context for v in _data_of(value))
+    return ()
 
 
 def test_every_kind_of_email_reads_in_one_language_in_english_and_in_german(app):
+    """Every sample of every kind (tests/delivery/samples.py), in both languages: no sentence
+    and no label or heading of the other language, no date or amount written its way."""
     problems: list[str] = []
+    assert email_kinds() <= {sample.kind for sample in SAMPLES}, "a kind has no sample"
     with app.test_request_context("/"):
-        contexts = dict(EMAILS)
-        contexts["password_changed"] = {
-            "name": "Ben Pro", "email": "ben.pro@acme.example", "business": "",
-        }
-        contexts["invitation"] = _invitation_email_context("licensed")
-        contexts["reminder"] = _invitation_email_context("basic")
-        contexts.update(LATER_KINDS)
-        assert set(contexts) == email_kinds(), "a kind of email is not read in both languages"
-        for kind, context in contexts.items():
-            english = render_email(kind, locale="en", context=context)
-            problems += [f"{kind} (en) subject: {s!r}" for s in german_left_in(english.subject)]
-            problems += [f"{kind} (en) text: {s!r}" for s in german_left_in(fold(english.text))]
-            problems += problems_of_english(f"{kind} (en) HTML", english.html, is_page=False)
-            german = render_email(kind, locale="de", context=context)
-            problems += [f"{kind} (de) subject: {s!r}" for s in english_left_in(german.subject)]
-            problems += [f"{kind} (de) text: {s!r}" for s in english_left_in(fold(german.text))]
-            problems += problems_of_german(f"{kind} (de) HTML", german.html, is_page=False)
+        for sample in SAMPLES:
+            names = _data_of(sample.context) + (product_name(),)
+            english = render_sample(sample, "en")
+            where = f"{sample.name} (en)"
+            problems += [f"{where} subject: {s!r}" for s in german_left_in(english.subject)]
+            problems += [f"{where} text: {s!r}" for s in german_left_in(fold(english.text))]
+            problems += problems_of_english(f"{where} HTML", english.html, is_page=False)
+            for part, words in (("subject", english.subject), ("text", english.text),
+                                ("HTML", visible_text(english.html))):
+                problems += [f"{where} {part}: German {s!r}"
+                             for s in short_german_left_in(fold(words), names)]
+            german = render_sample(sample, "de")
+            where = f"{sample.name} (de)"
+            problems += [f"{where} subject: {s!r}" for s in english_left_in(german.subject)]
+            problems += [f"{where} text: {s!r}" for s in english_left_in(fold(german.text))]
+            problems += problems_of_german(f"{where} HTML", german.html, is_page=False)
+            for part, words in (("subject", german.subject), ("text", german.text),
+                                ("HTML", visible_text(german.html))):
+                problems += [f"{where} {part}: English {s!r}"
+                             for s in short_english_left_in(fold(words), names)]
     assert not problems, "\n".join(problems)
+
+
+def test_short_labels_of_the_other_language_are_found_and_shared_words_are_not(app):
+    """The short-message check finds a planted label and heading, and leaves alone the words
+    both languages share and the names of people and businesses."""
+    assert short_english_left_in("Lizenzen: 3 | Pending | Status: offen") == ["Pending"]
+    assert short_german_left_in("Licenses: 3 | Ausstehend | Name: Ana") == ["Ausstehend"]
+    assert short_english_left_in("Guten Tag Olivia Owner, Team Acme", ("Olivia Owner",)) == []
+    assert short_english_left_in("no-reply@invite.example, Basis-Benutzer") == []
+
+
+# The demo's people and businesses: their names are no sign of a language.
+DEMO_NAMES = ("Olivia Owner", "Adam Admin", "Mia Member", "Ana Pro", "Ben Pro", "Dora Basic",
+              "Emil Pro", "Fay Pro", "Finn Helper", "Flora Helper", "Gus", "Acme Corp", "Globex",
+              "Deutsch")  # the language switch names each language in itself
 
 
 def read_english(client, url: str, problems: list[str], *, status: int = 200) -> None:
     response = client.get(url)
     assert response.status_code == status, f"{url}: {response.status_code}"
-    problems += problems_of_english(url, response.get_data(as_text=True))
+    html = response.get_data(as_text=True)
+    problems += problems_of_english(url, html)
+    short = short_german_left_in(visible_text(html), DEMO_NAMES)
+    problems += [f"{url}: German {s!r}" for s in short]
 
 
 def test_the_owner_reading_english_meets_no_german_from_the_wizard_to_the_audit_log(

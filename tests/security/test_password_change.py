@@ -131,8 +131,9 @@ def test_the_email_says_what_happened_and_what_to_do(app, auth, client):
         rendered = render_email(mail.kind, locale=mail.locale, context=mail.context)
     assert rendered.subject == "Your password was changed"
     assert "member@acme.example was just changed" in rendered.text
-    assert "If it was not you, sign in and change your password again" in rendered.text
-    assert "http://invite.test/sign-in" in rendered.text
+    # Someone else changed it: the way back is a reset link by email, which works signed out.
+    assert "If it was not you, choose a new password straight away" in rendered.text
+    assert "http://invite.test/forgot-password" in rendered.text
 
 
 def test_the_common_password_list_is_the_real_one():

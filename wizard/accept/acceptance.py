@@ -265,7 +265,7 @@ def accept_with_new_account(
             **({"no_free_license": True} if joined_as_basic else {}),
         },
     )
-    tell_inviter_of_joining(invitation, account, user, joined_as_basic)
+    tell_inviter_of_joining(invitation, account, user, joined_as_basic, new_account=True)
     user_id = user.id
     try:
         db.session.commit()

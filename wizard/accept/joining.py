@@ -29,7 +29,9 @@ def missed_license(invitation: Invitation, user_type: UserType) -> bool:
     return UserType(invitation.user_type) == UserType.LICENSED and user_type == UserType.BASIC
 
 
-def tell_inviter_no_license_was_free(invitation: Invitation, account: Account, who: User) -> None:
+def tell_inviter_no_license_was_free(
+    invitation: Invitation, account: Account, who: User, *, new_account: bool = False
+) -> None:
     """Queue the email that says the person joined as Basic, and how to give them a license."""
     inviter = invitation.invited_by
     queue_email(
@@ -44,17 +46,24 @@ def tell_inviter_no_license_was_free(invitation: Invitation, account: Account, w
             "invitee_name": who.name or invitation.name,
             "business": account.name,
             "seats": account.license_seats,
+            "new_account": new_account,
         },
     )
 
 
 def tell_inviter_of_joining(
-    invitation: Invitation, account: Account, who: User, joined_as_basic: bool
+    invitation: Invitation,
+    account: Account,
+    who: User,
+    joined_as_basic: bool,
+    *,
+    new_account: bool = False,
 ) -> None:
-    """The inviter hears that the person joined. The no-license email says so too (and what
-    to do), so it replaces the plain one rather than arriving beside it."""
+    """The inviter hears that the person joined (`new_account`: with an account made as they
+    accepted, so no "as before"). The no-license email says so too (and what to do), so it
+    replaces the plain one rather than arriving beside it."""
     if joined_as_basic:
-        tell_inviter_no_license_was_free(invitation, account, who)
+        tell_inviter_no_license_was_free(invitation, account, who, new_account=new_account)
         return
     tell_inviter(invitation, account, joined_as=UserType(who.user_type),
-                 locale=person_locale(invitation.invited_by))
+                 locale=person_locale(invitation.invited_by), new_account=new_account)

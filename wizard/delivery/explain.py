@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 
 def _status(word: str) -> str:
@@ -24,8 +25,13 @@ def _status(word: str) -> str:
 
 _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (
-        re.compile(r"Gave up after (\d+) attempts: (.*)", re.S),
-        lambda m: _("Gave up after %(num)s attempts: %(reason)s", num=m[1], reason=explain(m[2])),
+        re.compile(r"Gave up after (\d+) attempts?: (.*)", re.S),
+        lambda m: ngettext(
+            "Gave up after %(num)s attempt: %(reason)s",
+            "Gave up after %(num)s attempts: %(reason)s",
+            int(m[1]),
+            reason=explain(m[2]),
+        ),
     ),
     (
         re.compile(r"Lost the mail server: (.*)", re.S),

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Response, current_app
 from flask_babel import force_locale, get_translations
+from flask_babel import gettext as _
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -153,7 +154,10 @@ def email_values(
         if moment in values:
             values[moment] = _as_datetime(values[moment])
     if preview:
-        values["invitation_url"] = "https://…/invitation/(a personal link for each person)"
+        with force_locale(locale):  # the preview's stand-in link reads in the email's language
+            values["invitation_url"] = "https://…/invitation/" + _(
+                "(a personal link for each person)"
+            )
     elif invitation is not None:
         values["invitation_url"] = invitation_url(invitation)
         if kind in READER_KINDS:
@@ -190,7 +194,29 @@ def render_values(
         values["subject_line"] = subject
         text = env.get_template(f"email/{kind}.txt").render(values)
         html = env.get_template(f"email/{kind}.html").render(values)
-    return RenderedEmail(subject=subject, text=text.strip() + "\n", html=html)
+    return RenderedEmail(subject=subject, text=tidy_text(text), html=html)
+
+
+SIGNATURE_SEPARATOR = "-- "  # RFC 3676, 4.3: dash, dash, space, on a line of its own
+
+
+def tidy_text(text: str) -> str:
+    """A plain-text email as a reader should see it: no trailing spaces, never more than one
+    blank line in a row, none right after the signature separator, and the separator as
+    RFC 3676 writes it ("-- ": mail clients then know what follows is the signature). The
+    layout's separator is the last "--" line; a "--" in a person's own words stays as it is."""
+    # Lines end at "\n" only: whatever a person's name holds stays as it was (the merged
+    # rendering of wizard/delivery/merge.py puts names in after this, and must agree).
+    lines = [line.rstrip(" \t") for line in text.strip().split("\n")]
+    separator = max((i for i, line in enumerate(lines) if line == "--"), default=-1)
+    tidy: list[str] = []
+    for i, line in enumerate(lines):
+        if i == separator:
+            line = SIGNATURE_SEPARATOR
+        if not line and (not tidy or not tidy[-1] or tidy[-1] == SIGNATURE_SEPARATOR):
+            continue
+        tidy.append(line)
+    return "\n".join(tidy) + "\n"
 
 
 def sandboxed_html_response(html: str) -> Response:

@@ -42,6 +42,7 @@ def tell_inviter(
     locale: str,
     message: str = "",
     reason: str | None = None,
+    new_account: bool = False,
 ) -> None:
     """Queue the email for one answer to the person who invited, if they want one email each
     and still manage the business: accepted (`joined_as` the user type they got) or declined
@@ -61,6 +62,7 @@ def tell_inviter(
     }
     if accepted:
         context["user_type"] = str(joined_as)
+        context["new_account"] = new_account
     else:
         context["message"] = message
         context["reason"] = reason or ""

@@ -162,7 +162,8 @@ def _outcome_values(claim: Claim, outcome: Outcome, now: datetime) -> dict:
     elif outcome.status == DeliveryStatus.RETRYING:
         if attempts >= config["MAIL_MAX_ATTEMPTS"]:
             values["status"] = DeliveryStatus.FAILED
-            values["last_error"] = f"Gave up after {attempts} attempts: {outcome.error}"[:500]
+            tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+            values["last_error"] = f"Gave up after {tries}: {outcome.error}"[:500]
         else:
             delay = retry_delay(
                 attempts,

@@ -60,6 +60,11 @@ def preview_locale(account: Account, email: str) -> str:
     return account.default_locale
 
 
+def previews_own_language(account: Account, email: str) -> bool:
+    """Whether the preview is in the language `email` really gets (on a verified domain)."""
+    return bool(email) and domain_of(email) in _verified_domains(account.id)
+
+
 def plans_and_blockers(
     account_id: int, emails: list[str]
 ) -> tuple[dict[str, CurrentPlan], dict[str, tuple[str, ...]]]:

@@ -2,10 +2,13 @@
 see it), Send, and what was sent.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Response, current_app, flash, redirect, render_template
+from babel import Locale
+from flask import Response, current_app, flash, redirect, render_template, request
 from flask import url_for as flask_url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,7 +22,7 @@ from .. import batches, drafts
 from ..forms import (
     SendForm,
 )
-from ..licenses import license_review, preview_locale
+from ..licenses import license_review, preview_locale, previews_own_language
 from ..quota import invitation_quota
 from .navigation import (
     bp,
@@ -32,12 +35,47 @@ from .navigation import (
 )
 
 
-def invitation_preview(person: drafts.Person):
-    """The invitation as `person` will get it; in their language only on a verified domain."""
+@dataclass(frozen=True)
+class PreviewLanguage:
+    """Which language the preview is in, which the person gets, and the others to show it in."""
+
+    shown: str  # the preview's language code, for its lang attribute
+    theirs: str  # the language the person gets it in (on a verified domain: their own)
+    known: bool  # False off the verified domains: their own account may choose another
+    others: list[tuple[str, str]]  # (code, name in the page's language) to switch to
+
+    @property
+    def shown_name(self) -> str:
+        return language_name(self.shown)
+
+    @property
+    def their_name(self) -> str:
+        return language_name(self.theirs)
+
+
+def language_name(code: str) -> str:
+    """A language's name in the page's language ("German", "Englisch")."""
+    return Locale.parse(code).get_display_name(get_locale()) or code
+
+
+def preview_language(person: drafts.Person) -> PreviewLanguage:
+    """The person's language, or the one asked for with ?lang= (any the app speaks)."""
+    languages = current_app.config["LANGUAGES"]
+    theirs = preview_locale(current_user.account, person.email)
+    asked = request.args.get("lang", "")
+    shown = asked if asked in languages else theirs
+    others = [(code, language_name(code)) for code in languages if code != shown]
+    known = previews_own_language(current_user.account, person.email)
+    return PreviewLanguage(shown, theirs, known, others)
+
+
+def invitation_preview(person: drafts.Person, locale: str | None = None):
+    """The invitation as `person` will get it; in their language only on a verified domain
+    (or in `locale`, when the owner asks to read it in another language)."""
     expires_at = utcnow().replace(microsecond=0) + _valid_for()
     return render_email(
         "invitation",
-        locale=preview_locale(current_user.account, person.email),
+        locale=locale or preview_locale(current_user.account, person.email),
         context=batches.invitation_context(current_user.account, current_user, person, expires_at),
         preview=True,
     )
@@ -65,6 +103,7 @@ def _valid_for() -> timedelta:
 @wizard_step("check")
 def check(draft: WizardDraft):
     review = license_review(draft, current_user.account)
+    language = preview_language(review.people[0])
     return render_step(
         draft,
         "check",
@@ -73,7 +112,8 @@ def check(draft: WizardDraft):
         people_answers=drafts.answers(draft.data, "people"),
         heads_up=drafts.answers(draft.data, "heads_up"),
         overrides=len(drafts.answers(draft.data, "licenses").get("overrides", {})),
-        email=invitation_preview(review.people[0]),
+        email=invitation_preview(review.people[0], language.shown),
+        language=language,
         expires_at=utcnow() + _valid_for(),
         quota=invitation_quota(current_user.account_id, utcnow()),
     )
@@ -85,7 +125,8 @@ def check(draft: WizardDraft):
 def invitation_email(draft: WizardDraft):
     """The HTML invitation as its own page: email HTML needs inline styles, so it gets a CSP
     that allows styles but no scripts, forms or framing."""
-    email = invitation_preview(drafts.people_of(draft.data)[0])
+    person = drafts.people_of(draft.data)[0]
+    email = invitation_preview(person, preview_language(person).shown)
     response = Response(email.html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
