@@ -6,8 +6,10 @@ from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.billing import support
 from ..common.access import keeps_input_on_csrf_error, manager_required
 from ..common.forms import EmptyForm
+from ..common.layout import with_link
 from ..common.paging import Page, clamp_page
 from ..common.scoping import get_scoped_or_404
 from ..invite.drafts import STEPS
@@ -17,6 +19,7 @@ from .discovery import HandOver, discover_people, hand_over_to_wizard
 from .forms import AddDomainForm, InvitePeopleForm, refusal_message
 from .verification import (
     DnsSettings,
+    DomainProblem,
     DomainRefused,
     Outcome,
     VerificationResult,
@@ -48,6 +51,16 @@ def _dns_settings() -> DnsSettings:
     return DnsSettings.from_config(config.get("DNS_RESOLVER"), config.get("DNS_TIMEOUT"))
 
 
+def _with_support(message: str) -> str:
+    """The message with a link to the support team, when one is configured."""
+    ways = support()
+    if ways.url:
+        return with_link(message, ways.url, ways.url)
+    if ways.email:
+        return with_link(message, ways.email, f"mailto:{ways.email}")
+    return message
+
+
 def _verification_message(domain: VerifiedDomain, result: VerificationResult) -> tuple[str, str]:
     """(message, flash category) for the outcome of a check."""
     name, code = display_domain(domain.domain), domain.verification_code
@@ -77,11 +90,11 @@ def _verification_message(domain: VerifiedDomain, result: VerificationResult) ->
             code=code,
         ), "warning"
     if result.outcome == Outcome.TAKEN:
-        return _(
+        return _with_support(_(
             "%(domain)s is already verified by another business account, so it cannot be "
             "verified here. If your company owns this domain, contact our support team.",
             domain=name,
-        ), "error"
+        )), "error"
     return _(
         "We could not reach DNS to check %(domain)s, so nothing has changed. Try again later.",
         domain=name,
@@ -93,11 +106,13 @@ def _verification_message(domain: VerifiedDomain, result: VerificationResult) ->
 @manager_required
 def index():
     form = AddDomainForm()
+    taken = False  # "contact our support team": the page names how
     if form.validate_on_submit():
         try:
             domain = add_domain(current_user.account_id, form.domain.data, actor_id=current_user.id)
         except DomainRefused as refusal:
             form.domain.errors.append(refusal_message(refusal))
+            taken = refusal.problem == DomainProblem.TAKEN
         else:
             flash(
                 _(
@@ -108,7 +123,8 @@ def index():
             )
             return redirect(url_for(".index", _anchor=f"domain-{domain.id}"))
     return render_template(
-        "domains/index.html", form=form, domains=account_domains(current_user.account_id)
+        "domains/index.html", form=form, domains=account_domains(current_user.account_id),
+        support=support() if taken else None,
     )
 
 
