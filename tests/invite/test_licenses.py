@@ -87,7 +87,7 @@ def test_licensed_people_beyond_the_free_seats_block_until_one_click_makes_them_
     assert "We suggest those who lose least: c@acme.example, d@acme.example." in text_of(page)
     blocked = confirm_licenses(client, base)
     assert title_of(blocked).startswith("Error: What changes for their licenses")
-    assert "You are inviting 4 people as Licensed, but only 2 licenses are free." in text_of(
+    assert "You are inviting 4 people as Licensed. Only 2 licenses are free." in text_of(
         blocked
     )
     assert client.get(f"{base}/check").location == f"{base}/licenses"
