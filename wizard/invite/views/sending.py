@@ -73,6 +73,8 @@ def check(draft: WizardDraft):
         heads_up=drafts.answers(draft.data, "heads_up"),
         overrides=len(drafts.answers(draft.data, "licenses").get("overrides", {})),
         email=invitation_preview(review.people[0]),
+        # The preview is in its reader's language, which a German owner's page declares.
+        email_lang=preview_locale(current_user.account, review.people[0].email),
         expires_at=utcnow() + _valid_for(),
         quota=invitation_quota(current_user.account_id, utcnow()),
     )
