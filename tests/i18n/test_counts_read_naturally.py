@@ -3,7 +3,6 @@ with 0, 1, 2 and 5, puts the right form of its noun after the number ("1 license
 "1 Lizenz", "2 Lizenzen"); and where a page can show 0, it says so in words ("No licenses are
 free now"), never "Only 0 licenses"."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -13,49 +12,12 @@ from sqlalchemy import update
 from tests.helpers import text_of
 from tests.i18n.catalogue import TRANSLATIONS, extracted
 from tests.i18n.conftest import choose_german
+from tests.i18n.counts import ZERO, wrong_form
 from tests.manage.factories import make_invitation
 from wizard.extensions import db
 from wizard.models import Account
 
 COUNTS = (0, 1, 2, 5)
-
-# A noun's singular and plural, as they follow a number. German nouns whose forms are the same
-# (Benutzer, Mitglieder's "Mitglied") are listed only where the forms differ.
-NOUNS = {
-    "en": [
-        ("license", "licenses"), ("person", "people"), ("invitation", "invitations"),
-        ("day", "days"), ("user", "users"), ("entry", "entries"), ("email", "emails"),
-        ("member", "members"), ("add-on", "add-ons"), ("attempt", "attempts"),
-        ("step", "steps"), ("domain", "domains"), ("address", "addresses"),
-        ("answer", "answers"), ("message", "messages"), ("page", "pages"),
-    ],
-    "de": [
-        ("Lizenz", "Lizenzen"), ("Person", "Personen"), ("Einladung", "Einladungen"),
-        ("Tag", "Tage"), ("Tag", "Tagen"), ("Eintrag", "Einträge"), ("E-Mail", "E-Mails"),
-        ("Mitglied", "Mitglieder"), ("Add-on", "Add-ons"), ("Versuch", "Versuche"),
-        ("Versuch", "Versuchen"), ("Schritt", "Schritte"), ("Schritt", "Schritten"),
-        ("Domäne", "Domänen"), ("Adresse", "Adressen"), ("Antwort", "Antworten"),
-        ("Nachricht", "Nachrichten"), ("Seite", "Seiten"),
-    ],
-}
-# One adjective may stand between the number and its noun ("1 pending invitation",
-# "2 lizenzierte Benutzer"); a word that starts a new phrase ("1 of these people") may not.
-NOT_AN_ADJECTIVE = r"(?!(?:of|von|der|die|das|den|dem|davon|dieser|these|the|aus|in|more|weitere)\b)"
-WORD = r"[\w-]+"
-
-
-def _wrong_form(text: str, n: int, lang: str) -> list[str]:
-    wrong = [plural if n == 1 else singular for singular, plural in NOUNS[lang]]
-    # A German plural that is also another noun's singular is not "wrong" for 1 (Tage ≠ Tag).
-    if n != 1:
-        plurals = {plural for _, plural in NOUNS[lang]}
-        wrong = [w for w in wrong if w not in plurals]
-    found = []
-    for noun in set(wrong):
-        pattern = rf"(?<![\d.,]){n} (?:{NOT_AN_ADJECTIVE}{WORD} )?{re.escape(noun)}(?![\w-])"
-        found += re.findall(pattern, text)
-    return found
-
 
 class Values(dict):
     """Placeholders besides the count: 7, which is none of the counts tried."""
@@ -98,20 +60,12 @@ def test_every_plural_sentence_on_the_pages_agrees_with_its_number(lang, catalog
         for n in COUNTS:
             template = catalogues[lang].ungettext(singular, plural, n)
             text = template % Values(num=n)
-            for wrong in _wrong_form(text, n, lang):
+            for wrong in wrong_form(text, n, lang):
                 problems.append(f"{lang}, {n}: {wrong!r} in {text!r}")
     assert not problems, "Counts that do not agree with their noun:\n" + "\n".join(problems)
 
 
 # --- Zero, on the pages that can show it --------------------------------------------------
-
-ZERO = {
-    "en": re.compile(r"(?<![\d.,])0 (?:[\w-]+ )?(?:licen[cs]es?|people|persons?|invitations?)\b"
-                     r"|\bOnly 0\b", re.I),
-    "de": re.compile(r"(?<![\d.,])0 (?:[\w-]+ )?(?:Lizenz(?:en)?|Personen?|Einladung(?:en)?)\b"
-                     r"|\bnur 0\b", re.I),
-}
-
 
 def _no_license_free(app) -> None:
     """Acme's owner and admin hold both licenses it has bought."""

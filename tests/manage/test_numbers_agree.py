@@ -105,7 +105,7 @@ def test_the_pending_tabs_counts_are_its_rows_its_csv_and_the_database(app, auth
         "accepted": "Accepted", "declined": "Declined", "revoked": "Revoked", "all": "All",
     }
     for key, label in labels.items():
-        assert tiles[label] == held[key], f"the {label!r} tile says {tiles[label]}, the database {held[key]}"
+        assert tiles[label] == held[key], f"{label!r} tile: {tiles[label]}, database: {held[key]}"
         query = "" if key == "not_accepted" else f"?status={key}"
         listing = client.get(f"/users/pending/{query}").get_data(as_text=True)
         rows = listing.count('class="pending-table__email"')
