@@ -1,7 +1,5 @@
 """What stops a person joining: each has a page that says what to do, and nothing changes."""
 
-import re
-
 import pytest
 from sqlalchemy import select
 
@@ -72,7 +70,7 @@ def test_a_member_of_another_business_is_told_to_ask_its_owner(app, client, auth
     token = invite(app, "hans@globex.example")
     auth.sign_in("hans@globex.example")
     page = client.get(f"/invitation/{token}")
-    text = re.sub(r"\( | \)", lambda m: m.group(0).strip(), text_of(page))
+    text = text_of(page).replace("( ", "(").replace(" )", ")")  # the address is a link
     assert "Ask the owner of Globex, Gloria Globex (owner@globex.example), to remove you" in text
     # One click writes to the owner.
     assert (

@@ -202,4 +202,5 @@ def test_a_revoked_link_says_it_was_withdrawn(app, client, ana_link):
     assert h1_of(page) == "This invitation was withdrawn"
     assert "Acme Corp withdrew this invitation on" in text_of(page)
     assert "ask Olivia Owner at owner@acme.example" in text_of(page)
+    assert '<a href="mailto:owner@acme.example">' in page.get_data(as_text=True)
     assert_well_formed(page)
