@@ -9,10 +9,13 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from sqlalchemy import select
 
 from tests.accept.factory import invite
 from tests.helpers import h1_of, signed_in
 from tests.invite.flow import add_people, confirm_licenses, heads_up, start
+from wizard.extensions import db
+from wizard.models import User
 from wizard.models.types import utcnow
 
 MAIN = re.compile(r"<main\b.*?</main>", re.S)
@@ -25,6 +28,11 @@ def links_in_main(response) -> list[str]:
     return [unescape(h) for h in HREF.findall(main.group(0)) if not h.startswith("#")]
 
 
+def is_a_person_here(app, address: str) -> bool:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.email == address)) is not None
+
+
 def follow_every_link(app, client, response) -> list[str]:
     """GET every link of the page's main content; external ones must be a configured setting."""
     config = app.config
@@ -33,6 +41,8 @@ def follow_every_link(app, client, response) -> list[str]:
         allowed.append("mailto:" + config["SUPPORT_EMAIL"])
     followed = []
     for href in links_in_main(response):
+        if href.startswith("mailto:") and is_a_person_here(app, href.removeprefix("mailto:")):
+            continue  # write to the owner who can unblock you: a person of this app
         if re.match(r"[a-z]+:", href):
             assert any(href.startswith(a) for a in allowed), f"{h1_of(response)!r}: {href}"
             continue

@@ -42,6 +42,12 @@ def test_the_page_lists_what_moves_and_warns_that_reports_do_not(client, ana_lin
     assert "Reports do not move. Download your usage and meeting reports before you accept" in text
 
 
+def test_a_person_with_no_account_is_not_told_what_moves_or_to_download_reports(app, client):
+    text = text_of(client.get(f"/invitation/{invite(app, 'gus@acme.example')}"))
+    assert "There is no account for gus@acme.example yet" in text
+    assert "What moves with you" not in text and "Reports do not move" not in text
+
+
 def test_a_basic_invitation_shows_the_pro_features_that_are_lost(app, client):
     token = invite(app, "ana.pro@acme.example", user_type=UserType.BASIC)
     text = text_of(client.get(f"/invitation/{token}"))
@@ -196,4 +202,5 @@ def test_a_revoked_link_says_it_was_withdrawn(app, client, ana_link):
     assert h1_of(page) == "This invitation was withdrawn"
     assert "Acme Corp withdrew this invitation on" in text_of(page)
     assert "ask Olivia Owner at owner@acme.example" in text_of(page)
+    assert '<a href="mailto:owner@acme.example">' in page.get_data(as_text=True)
     assert_well_formed(page)

@@ -46,7 +46,7 @@ def check_page(page, h1: str | None = None, screenshot: str | None = None) -> st
     assert len(found) == 1, f"{page.url}: expected exactly one h1, found {found}"
     if h1 is not None:
         assert found[0] == h1, f"{page.url}: h1 is {found[0]!r}, expected {h1!r}"
-    title = page.title().removeprefix("Error: ")
+    title = re.sub(r"^(?:Error|Fehler): ", "", page.title())  # "Error: " in either language
     assert title.startswith(found[0]), f"{page.url}: title {title!r} does not start with the h1"
     duplicates = page.evaluate(
         """() => { const seen = new Set(), twice = new Set();

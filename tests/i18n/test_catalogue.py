@@ -1,5 +1,7 @@
 """German is complete: every marked string has a German translation that keeps its placeholders."""
 
+import re
+
 from tests.i18n.catalogue import DIRECTIVE, NAMED, extracted, forms, german, is_translated, singular
 
 SHOWN = 15
@@ -72,3 +74,23 @@ def test_german_uses_one_kind_of_quotation_marks():
             if any(mark in prose for mark in ('"', "”", "»", "«")):
                 english_quotes.append(repr(translation))
     assert not english_quotes, "German quotes are „…“: " + "; ".join(english_quotes[:SHOWN])
+
+
+# One German word for each of the product's terms: a reader who meets "Basis" on one page and
+# "Basic" on the next wonders whether they are two things.
+ONE_TERM = {
+    r"\bBasic\b": "Basis (the user type, as the product names it)",
+    r"[Bb]estätigte[nr]? Domäne|Domäne[n]?, die .* bestätigt": "verifizierte Domäne",
+}
+
+
+def test_german_uses_one_word_for_each_term():
+    mixed = []
+    for message in german():
+        if not message.id or not is_translated(message):
+            continue
+        for translation in forms(message):
+            for wrong, right in ONE_TERM.items():
+                if re.search(wrong, translation):
+                    mixed.append(f"{translation!r}: say {right}")
+    assert not mixed, "German mixes terms: " + "; ".join(mixed[:SHOWN])

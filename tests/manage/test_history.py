@@ -118,3 +118,27 @@ def test_history_has_unique_ids(app, auth, client):
     ids = re.findall(r'\sid="([^"]+)"', page.get_data(as_text=True))
     assert len(ids) == len(set(ids))
     assert "Reminder email: Retrying" in text_of(page)
+
+
+def test_every_email_kind_in_the_history_has_a_name_in_each_language(app):
+    """A German owner never reads an email kind's code name ("Invitation accepted") in English."""
+    from pathlib import Path
+
+    from flask_babel import force_locale
+
+    from wizard.manage.views.pending_labels import email_kind_label
+
+    templates = Path(app.root_path).parent / "templates" / "email"
+    kinds = sorted(
+        p.stem for p in templates.glob("*.html")
+        if not p.stem.startswith("_") and not p.stem.endswith("_subject")
+    )
+    assert "invitation" in kinds and "invitation_accepted" in kinds
+    with app.test_request_context():
+        for kind in kinds:
+            with force_locale("en"):
+                english = email_kind_label(kind)
+            with force_locale("de"):
+                german = email_kind_label(kind)
+            assert english != kind.replace("_", " ").capitalize(), f"{kind} has no label"
+            assert german != english, f"{kind}: {english!r} is not translated"

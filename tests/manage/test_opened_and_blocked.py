@@ -20,7 +20,9 @@ def test_a_blocked_invitee_shows_as_blocked_with_the_date(app):
 
     signed_in(app, "emil.pro@acme.example").get(f"/invitation/{token}")
 
-    assert "Blocked: outstanding balance" in text_of(owner.get("/users/pending/"))
+    listing = text_of(owner.get("/users/pending/"))
+    assert "Blocked: outstanding balance" in listing
+    assert "Opened " in listing  # blocked people opened it too, and the owner sees when
     history = text_of(owner.get(f"/users/pending/{_invitation_id(app, token)}"))
     assert "Blocked: outstanding balance. They were shown what to do first" in history
 

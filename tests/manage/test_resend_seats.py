@@ -83,6 +83,20 @@ def test_resending_more_expired_licensed_invitations_than_free_licenses_is_refus
     assert held_licenses(app) == 2
 
 
+def test_with_no_license_free_the_refusal_says_so_in_words_and_links_the_licenses_page(
+    app, auth, client
+):
+    ids = three_expired_licensed(app)
+    licenses_bought(app, 2)  # the owner and the admin hold both
+    auth.sign_in()
+    page = client.get(f"/users/pending/resend?ids={ids[0]}&ids={ids[1]}")
+    text, html = text_of(page), page.get_data(as_text=True)
+    assert "No licenses are free now." in text
+    assert "Only 0" not in text
+    assert 'href="/users/licenses/" id="buy-licenses"' in html
+    assert "Resend 2 invitations, these people as Basic users" in text
+
+
 def test_one_click_resends_them_as_basic_users(app, auth, client):
     ids = three_expired_licensed(app)
     licenses_bought(app, 4)

@@ -61,10 +61,16 @@ def favicon():
     )
 
 
+def mailto(address: str) -> Markup:
+    """An address a reader is asked to write to, as a link that opens their mail program."""
+    return Markup('<a href="mailto:{0}">{0}</a>').format(address)
+
+
 def init_app(app: Flask) -> None:
     app.add_url_rule("/favicon.ico", endpoint="favicon", view_func=favicon)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["page_title"] = page_title
+    app.jinja_env.filters["mailto"] = mailto
     app.jinja_env.filters["number"] = format_decimal  # 20,000 in English, 20.000 in German
     app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = (

@@ -320,13 +320,11 @@ def licenses(draft: WizardDraft):
             return redirect(next_url(draft))
         form.confirm.errors = [
             ngettext(
-                "You are inviting %(licensed)d people as Licensed, but only %(num)d license "
-                "is free. Make %(extra)d of them Basic, or buy more licenses.",
-                "You are inviting %(licensed)d people as Licensed, but only %(num)d licenses "
-                "are free. Make %(extra)d of them Basic, or buy more licenses.",
-                review.seats.free_now,
-                licensed=review.seats.batch,
-                extra=review.seats.over_by,
+                "You are inviting one person more as Licensed than licenses are free. Make "
+                "one of them Basic, or buy more licenses.",
+                "You are inviting %(num)d people more as Licensed than licenses are free. Make "
+                "%(num)d of them Basic, or buy more licenses.",
+                review.seats.over_by,
             )
         ]
     pagination = drafts.paginate(len(review.people), requested_page())

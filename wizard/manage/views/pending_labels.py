@@ -35,7 +35,14 @@ def email_kind_label(kind: str) -> str:
         "heads_up": _("Heads-up message"),
         "receipt": _("Refund receipt"),
         "invitation_withdrawn": _("Email saying the invitation was withdrawn"),
-    }.get(kind, kind.replace("_", " ").capitalize())
+        "invitation_accepted": _("Email saying the invitation was accepted"),
+        "invitation_declined": _("Email saying the invitation was declined"),
+        "joined_without_license": _("Email saying they joined without a license"),
+        "sso_joined_without_license": _("Email saying they joined without a license"),
+        "resend_requested": _("Request for a new invitation"),
+        "confirm_address": _("Email to confirm a new address"),
+        "responses_summary": _("Summary of the answers"),
+    }.get(kind, _("Email"))  # never the kind's English code name on a German page
 
 
 def row_text() -> dict[str, str]:
