@@ -79,6 +79,13 @@ SAMPLES: tuple[Sample, ...] = (
                 "Olivia",
         "sender_name": "Olivia Owner", "sender_email": OWNER, "business_name": "Acme Corp",
     }),
+    # The owner writes one message per language; a German reader gets the German one.
+    Sample("heads_up", "german-message", {
+        "subject": "Eine Einladung zu Acme Corp ist unterwegs",
+        "body": "Guten Tag,\n\ndiese Woche erhalten Sie eine Einladung in unser "
+                "Geschäftskonto.\n\nOlivia",
+        "sender_name": "Olivia Owner", "sender_email": OWNER, "business_name": "Acme Corp",
+    }),
     Sample("receipt", "refund", _RECEIPT),
     Sample("receipt", "credit", {**_RECEIPT, "method": "credit"}),
     Sample("receipt", "one-day", {**_RECEIPT, "remaining_days": 1}),
