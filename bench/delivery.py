@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import platform
 import re
 import shutil
@@ -278,11 +279,13 @@ def write_docs(results: list[dict], command: str) -> None:
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text() if path.exists() else "# Benchmarks\n"
     when = datetime.now(UTC).strftime("%Y-%m-%d")
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     section = f"""{SECTION_START}
 ## Email delivery
 
 `{command}` ({when}, {platform.python_implementation()} {platform.python_version()},
-{multiprocessing.cpu_count()} shared cores). A local aiosmtpd server in its own process
+{multiprocessing.cpu_count()} shared cores, load average {load} when written: the 1, 5 and 15
+minutes' figures). A local aiosmtpd server in its own process
 receives every email. The worker (`deliver_due()`, what `flask --app wizard send-mail` runs)
 claims due emails 50 at a time with a lease, renders each (text and HTML, an invitation batch
 from one cached form) in a preparer thread while the previous one is on the wire, sends it
