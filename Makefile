@@ -57,7 +57,6 @@ screenshots: $(VENV)/.installed-test translations
 
 ## Run the benchmarks (SQLite and PostgreSQL) and write docs/benchmarks.md
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m pip install --quiet gunicorn
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } \
 		|| echo "wrk is missing (apt-get install wrk): pages under load will be skipped"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

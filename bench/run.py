@@ -306,8 +306,9 @@ separate `flask send-mail --loop` worker with its default settings to a local SM
 from the POST of the people step to the last message accepted, and from Send to the first.
 The worker is woken when email is queued (NOTIFY on PostgreSQL, the SQLite file's
 data_version), so it does not wait for its poll. Yardstick: a bare smtplib loop sending the
-same messages, rendered beforehand, over one connection. Targets: at most 1.5× the loop, the
-first message within 1 s of Send.
+same messages, rendered beforehand, over one connection, right after the wizard's round; rounds
+alternate between the databases, each on a fresh database, and the median round is shown.
+Targets: at most 1.5× the loop, the first message within 1 s of Send.
 
 {sections.get("inbox", "Not measured.")}
 

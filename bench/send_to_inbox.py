@@ -218,29 +218,60 @@ def run(name: str, url: str, count: int) -> dict:
 def table(results: list[dict]) -> str:
     rows = [
         "| Database | People | People step → last message | Send → first message | "
-        f"Bare smtplib loop | Ratio | Within {TARGET_RATIO}×? "
+        f"Bare smtplib loop | Ratio, each round | Ratio (median round) | Within {TARGET_RATIO}×? "
         f"| First within {TARGET_FIRST_SECONDS:.0f} s? |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "|---|---:|---:|---:|---:|---|---:|---|---|",
     ]
     for r in results:
+        each = ", ".join(f"{x:.2f}" for x in r.get("ratios", [r["ratio"]]))
         rows.append(
             f"| {r['database']} | {r['count']:,} | {r['whole']:.2f} s | {r['first'] * 1000:.0f} ms "
-            f"| {r['bare']:.2f} s | **{r['ratio']:.2f}** "
+            f"| {r['bare']:.2f} s | {each} | **{r['ratio']:.2f}** "
             f"| {'yes' if r['ratio'] <= TARGET_RATIO else '**no**'} "
             f"| {'yes' if r['first'] <= TARGET_FIRST_SECONDS else '**no**'} |"
         )
     return "\n".join(rows)
 
 
+def reset_postgres(url: str) -> None:
+    """An empty database for the next round (`flask setup` then makes it afresh)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def rounds_of(name: str, runs: list[dict]) -> dict:
+    """The median round (by ratio; of two, the slower) of one database, with every round's
+    ratio."""
+    ordered = sorted(runs, key=lambda r: r["ratio"])
+    middle = ordered[len(ordered) // 2]
+    return {**middle, "rounds": len(runs), "ratios": [r["ratio"] for r in runs], "database": name}
+
+
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="rounds per database: the wizard, then the loop"
+    )
     args = parser.parse_args(argv)
     results = []
     with databases(args.database, "sqlite:///TMP/inbox.sqlite") as targets:
-        for name, url in targets:
-            results.append(run(name, url, args.count))
+        # Rounds alternate between the databases and, within each, the wizard and the bare
+        # loop follow each other: a neighbour's burst weighs on both sides alike. Each
+        # round starts from a fresh database. The median round is reported.
+        runs: dict[str, list[dict]] = {name: [] for name, _ in targets}
+        for _ in range(args.rounds):
+            for name, url in targets:
+                if url.startswith("postgresql"):
+                    reset_postgres(url)
+                runs[name].append(run(name, url, args.count))
+        results = [rounds_of(name, found) for name, found in runs.items()]
     print()
     print(table(results))
     return results

@@ -77,6 +77,8 @@ class InProcessDelivery:
     def __init__(self, app: Flask):
         self.app = app
         self.stop = threading.Event()
+        # Set once a pass has sent everything due and the thread waits for more.
+        self.idle = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -90,7 +92,7 @@ class InProcessDelivery:
 
     def _run(self) -> None:
         with self.app.app_context():
-            run_worker(loop=True, stop=self.stop)
+            run_worker(loop=True, stop=self.stop, on_idle=self.idle.set)
 
 
 def apply_defaults(config: dict) -> None:

@@ -26,9 +26,12 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..accept.link import reader_plans
+from ..common.forms import normalise_email
 from ..extensions import db
 from ..models import DeliveryStatus, Invitation, InvitationStatus, OutboxEmail
 from ..models.types import utcnow
+from .mailer import READER_KINDS
 from .merge import render_merged
 from .rules import Outcome, classify_failure, plain_address
 from .smtp import LINK_KINDS, OutboxMessage, build_message
@@ -51,6 +54,8 @@ class Claim:
     subject: str = ""
     # Decided before sending (a revoked invitation, a template error): nothing to send.
     outcome: Outcome | None = None
+    # What the reader has today ("pro", "free", "none"), looked up for the whole claimed block.
+    plan: str | None = None
 
     @property
     def email_id(self) -> int:
@@ -89,8 +94,16 @@ def claim_due(session: Session, *, now: datetime, lease_until: datetime, size: i
             .order_by(OutboxEmail.id)
             .execution_options(populate_existing=True)  # one claimed again in this pass
         ).all()
+    # One query for the block, not one per message: what each reader has, for the wording.
+    wanted = [i.email for e, i in rows if i is not None and e.kind in READER_KINDS]
+    plans = reader_plans(wanted, session) if wanted else {}
     session.commit()
-    return [Claim(email, invitation, lease_until) for email, invitation in rows]
+    return [
+        Claim(email, invitation, lease_until, plan=plans.get(normalise_email(invitation.email)))
+        if invitation is not None
+        else Claim(email, None, lease_until)
+        for email, invitation in rows
+    ]
 
 
 def release(claims: list[Claim]) -> None:
@@ -135,7 +148,7 @@ def prepare(claim: Claim, now: datetime) -> None:
         context["expires_at"] = link_to.expires_at.isoformat()
     try:
         rendered = render_merged(
-            email.kind, locale=email.locale, context=context, invitation=link_to
+            email.kind, locale=email.locale, context=context, invitation=link_to, plan=claim.plan
         )
         claim.message = build_message(email, rendered)
         if claim.message.has_bad_headers():  # cannot happen: header_text() made them safe

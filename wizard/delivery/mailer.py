@@ -132,21 +132,29 @@ def render_email(
     context: dict[str, Any],
     invitation=None,
     preview: bool = False,
+    plan: str | None = None,
 ) -> RenderedEmail:
     """Render templates/email/<kind>_subject.txt, <kind>.txt and <kind>.html in `locale`.
 
     With an invitation, the template gets its link as `invitation_url`; a preview (the
     wizard's check page) gets a sample link that works nowhere. `expires_at` given as an
     ISO-8601 string reaches the templates as a datetime, ready for the `date` filter.
+    `plan` is the reader's plan when the caller looked it up already (`reader_plans`).
     """
     values = email_values(
-        kind, locale=locale, context=context, invitation=invitation, preview=preview
+        kind, locale=locale, context=context, invitation=invitation, preview=preview, plan=plan
     )
     return render_values(kind, locale=locale, context=context, values=values)
 
 
 def email_values(
-    kind: str, *, locale: str, context: dict[str, Any], invitation=None, preview: bool = False
+    kind: str,
+    *,
+    locale: str,
+    context: dict[str, Any],
+    invitation=None,
+    preview: bool = False,
+    plan: str | None = None,
 ) -> dict[str, Any]:
     """What the templates of an email see: its context, its link, and the shared helpers."""
     values: dict[str, Any] = dict(context)
@@ -161,7 +169,7 @@ def email_values(
     elif invitation is not None:
         values["invitation_url"] = invitation_url(invitation)
         if kind in READER_KINDS:
-            values["reader_plan"] = reader_plan(invitation.email)
+            values["reader_plan"] = plan or reader_plan(invitation.email)
     if (link_id := values.get("personal_link_id")) is not None:
         # A password reset's or a new address's link, derived now: the outbox holds no token.
         link = db.session.get(PersonalLink, link_id)

@@ -61,11 +61,13 @@ def _fill(form: RenderedEmail, personal: dict[str, str]) -> RenderedEmail:
     return RenderedEmail(subject=" ".join(subject.split()), text=text, html=html)
 
 
-def render_merged(kind: str, *, locale: str, context: dict[str, Any], invitation) -> RenderedEmail:
+def render_merged(
+    kind: str, *, locale: str, context: dict[str, Any], invitation, plan: str | None = None
+) -> RenderedEmail:
     """The same email as render_email(), from a cached form where the kind allows it."""
     if kind not in MERGED_KINDS:
-        return render_email(kind, locale=locale, context=context, invitation=invitation)
-    values = email_values(kind, locale=locale, context=context, invitation=invitation)
+        return render_email(kind, locale=locale, context=context, invitation=invitation, plan=plan)
+    values = email_values(kind, locale=locale, context=context, invitation=invitation, plan=plan)
     personal = {name: str(values.get(name) or "") for name in PERSONAL}
     shared = tuple(
         sorted((k, repr(v)) for k, v in values.items() if k not in PERSONAL and not callable(v))
