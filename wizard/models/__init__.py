@@ -17,6 +17,10 @@ from .audit import AuditEvent
 from .invitation import Invitation, InvitationBatch, InvitationStatus, RefundRecord, WizardDraft
 from .mail import DeliveryStatus, OutboxEmail
 from .sso import IdentityProvider, Protocol, Provisioning, SsoMember, SsoSeenMessage
+from .tally import InvitationTally, listen
+
+# The tally's triggers are made with the invitation table (create_all) as well as by migrations.
+listen(Invitation.__table__)
 
 __all__ = [
     "Account",
@@ -28,6 +32,7 @@ __all__ = [
     "InvitationBatch",
     "IdentityProvider",
     "InvitationStatus",
+    "InvitationTally",
     "OtherUser",
     "OutboxEmail",
     "Protocol",
