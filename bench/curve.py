@@ -21,6 +21,7 @@ the plot to docs/pages-curve.png (matplotlib, from the `bench` extra).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -52,7 +53,7 @@ def make_app(url: str, tmp: Path):
     return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "benchmark key, the same for every process, long enough: 0123456789abcdef",
+            "SECRET_KEY": "benchmark key, the same for every process: 0123456789abcdef",
             "WTF_CSRF_ENABLED": True,
             "RATELIMIT_ENABLED": False,
             "BASE_URL": "http://127.0.0.1",
@@ -301,31 +302,38 @@ def plot(rows: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
-    for db_name in dict.fromkeys(r["database"] for r in rows):
-        for page, _, _ in PAGES:
-            mine = [r for r in rows if r["database"] == db_name and r["page"] == page]
-            style = "--" if db_name == "PostgreSQL" else "-"
-            ax.plot(
-                [r["size"] for r in mine],
-                [r["p99"] for r in mine],
-                style,
-                marker="o",
-                label=f"{page} ({db_name})",
-            )
-    ax.set_xscale("log")
-    ax.set_xticks(SIZES, ["1,000", "100,000", "1,000,000"])
-    ax.set_ylim(bottom=0)
-    ax.set_xlabel("Invitations in the account")
-    ax.set_ylabel("p99 per request (ms)")
-    ax.set_title("Pages at scale: p99 by number of invitations (in-process, 2 shared cores)")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
-    fig.tight_layout()
+    fig, axes = plt.subplots(1, 2, figsize=(10, 5), dpi=110, sharex=True)
+    for ax, figure in zip(axes, ("p50", "p99"), strict=True):
+        for db_name in dict.fromkeys(r["database"] for r in rows):
+            for page, _, _ in PAGES:
+                mine = [r for r in rows if r["database"] == db_name and r["page"] == page]
+                ax.plot(
+                    [r["size"] for r in mine],
+                    [r[figure] for r in mine],
+                    "--" if db_name == "PostgreSQL" else "-",
+                    marker="o",
+                    label=f"{page.split(':')[0]} ({db_name})",
+                )
+        ax.set_xscale("log")
+        ax.set_xticks(SIZES, [f"{n:,}" for n in SIZES])
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel("Invitations in the account")
+        ax.set_ylabel(f"{figure} per request (ms)")
+        ax.set_title(f"{figure}")
+        ax.grid(True, alpha=0.3)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8)
+    fig.suptitle("Pages at scale (in-process requests, 2 shared cores)")
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
     fig.savefig(path)
 
 
 def write_docs(rows: list[dict], requests: int, load: str) -> None:
+    """The table into docs/benchmarks.md, the plot into docs/pages-curve.png; the rows are
+    also kept in bench/curve-results.json (plot again with --replot, no new run)."""
+    (ROOT / "bench" / "curve-results.json").write_text(
+        json.dumps({"rows": rows, "requests": requests, "load": load}, indent=1)
+    )
     docs = ROOT / "docs" / "benchmarks.md"
     plot(rows, ROOT / "docs" / "pages-curve.png")
     section = f"""{START}
@@ -359,7 +367,12 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--replot", action="store_true", help="docs from curve-results.json")
     args = parser.parse_args()
+    if args.replot:
+        kept = json.loads((ROOT / "bench" / "curve-results.json").read_text())
+        write_docs(kept["rows"], kept["requests"], kept["load"])
+        return
     os.environ.setdefault("FLASK_SECRET_KEY", "benchmark key")
     load = " / ".join(Path("/proc/loadavg").read_text().split()[:3])
     print(f"Load average at the start: {load}")
