@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wizard
 
-.PHONY: run test lint audit setup translations extract screenshots clean bench mutate
+.PHONY: run test lint audit setup translations extract screenshots clean bench bench-curve mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ bench: $(VENV)/.installed-test
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } \
 		|| echo "wrk is missing (apt-get install wrk): pages under load will be skipped"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## The Pending tab and the Users page at 1,000, 100,000 and 1,000,000 invitations (SQLite and
+## PostgreSQL): writes the curve's table into docs/benchmarks.md and docs/pages-curve.png
+bench-curve: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/curve.py --write-docs $(BENCH_ARGS)
 
 ## Mutation testing of the money, access and mail modules; writes docs/mutation-testing.md.
 ## Not part of `make test` (under a quarter of an hour); SQLite only (TEST_SQLITE_ONLY).

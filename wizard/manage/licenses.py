@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from ..common import audit
 from ..common.paging import Page, paginate
@@ -21,14 +21,11 @@ class MembersPage:
     seats: SeatCount
 
 
-ROLE_ORDER = case((User.role == Role.OWNER, 0), (User.role == Role.ADMIN, 1), else_=2)
-
-
 def members_page(account: Account, search: str = "", number: int = 1) -> MembersPage:
     """The account's members, owners first, then admins, then members, each by name.
 
-    The sort (and a search) reads only the (account, user type, role, name, email) index,
-    never the wide rows of 10,000 people; the 50 shown are loaded afterwards by id.
+    The order is kept in the rows (models/member_order.py) and served by an index: a page
+    reads its 50 ids in order, never sorting 10,000 people; they are loaded afterwards by id.
     """
     query = select(User.id).where(User.account_id == account.id)
     if search:
@@ -39,9 +36,10 @@ def members_page(account: Account, search: str = "", number: int = 1) -> Members
                 func.lower(User.name).contains(needle, autoescape=True),
             )
         )
-    by_name = case((User.name == "", User.email), else_=func.lower(User.name))
+    # The kept order (member_rank, sort_name: owners, admins, members, each by name or
+    # email), walked in ix_user_account_sorted, so the first page stops after 50 rows.
     page = paginate(
-        query.order_by(ROLE_ORDER, by_name, User.id),
+        query.order_by(User.member_rank, User.sort_name, User.id),
         number,
         scalars=True,
         count_in_page=bool(search),

@@ -19,6 +19,7 @@ from ..common.paging import Page, paginate
 from ..extensions import db
 from ..models import DeliveryStatus, Invitation, InvitationStatus, OutboxEmail, User
 from ..models.types import utcnow
+from .counts import invitation_counts
 from .sending import EMAIL_KINDS, Sending, sending_progress
 
 STATUSES = tuple(s.value for s in InvitationStatus)
@@ -151,38 +152,9 @@ def _ordered(query: Select, f: PendingFilter) -> Select:
 
 
 def status_counts(account_id: int, now: datetime) -> dict[str, int]:
-    """How many invitations the account has in each effective status, and "all".
-
-    One statement of six counts, each a range of the (account, status, expires_at) index
-    read without the table, together every invitation once: one per stored status but
-    pending, and the pending ones split at `now` into those within their date and those
-    past it (which read as expired). A GROUP BY over all of them costs twice as much on
-    SQLite (comparing every status) and more on PostgreSQL (which scans the table, in
-    parallel, to group every row).
-    """
-
-    def count(*conditions: ColumnElement[bool]):
-        return (
-            select(func.count())
-            .where(Invitation.account_id == account_id, *conditions)
-            .scalar_subquery()
-        )
-
-    pending = Invitation.status == InvitationStatus.PENDING
-    others = [s for s in STATUSES if s != InvitationStatus.PENDING]
-    row = db.session.execute(
-        select(
-            *(count(Invitation.status == InvitationStatus(s)) for s in others),
-            count(pending, Invitation.expires_at > now),
-            count(pending, Invitation.expires_at <= now),
-        )
-    ).one()
-    counts = {s: number or 0 for s, number in zip(others, row, strict=False)}
-    counts["pending"] = row[-2] or 0
-    counts["expired"] += row[-1] or 0
-    counts["all"] = sum(counts[s] for s in STATUSES)
-    counts[NOT_ACCEPTED] = counts["pending"] + counts["expired"]
-    return counts
+    """How many invitations the account has in each effective status, "all" and
+    "not_accepted": read from the kept tally (counts.py), not counted row by row."""
+    return invitation_counts(account_id, now)
 
 
 def latest_deliveries(invitation_ids: list[int]) -> dict[int, Delivery]:

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Account, Invitation, InvitationStatus, User, UserType
+from ..models import Account, User, UserType
 from ..models.types import utcnow
+from .counts import seats_held_query
 
 
 @dataclass(frozen=True)
@@ -24,23 +25,15 @@ class SeatCount:
 def seat_count(account: Account) -> SeatCount:
     """Purchased, used by Licensed members, and held by pending Licensed invitations.
 
-    Both counts in one statement (one round trip), each read from an index alone:
-    (account, user type, ...) for the members, (account, status, user type, expires_at)
-    for the invitations, so 100,000 invitations cost the few thousand still pending.
+    Both counts in one statement (one round trip): the members from the (account, user type,
+    ...) index alone, the invitations from the kept tally (counts.py), whatever their number.
     """
     in_use, pending = db.session.execute(
         select(
             select(func.count(User.id))
             .where(User.account_id == account.id, User.user_type == UserType.LICENSED)
             .scalar_subquery(),
-            select(func.count(Invitation.id))
-            .where(
-                Invitation.account_id == account.id,
-                Invitation.status == InvitationStatus.PENDING,
-                Invitation.expires_at > utcnow(),
-                Invitation.user_type == UserType.LICENSED,
-            )
-            .scalar_subquery(),
+            seats_held_query(account.id, utcnow()),
         )
     ).one()
     return SeatCount(purchased=account.license_seats, in_use=in_use or 0, pending=pending or 0)

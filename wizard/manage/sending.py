@@ -85,6 +85,12 @@ def sending_progress(account_id: int, now: datetime) -> Sending:
         )
         .exists()
     )
+    recent_ids = [b.id for b in recent]
+    first_recent = (
+        select(func.min(Invitation.id))
+        .where(Invitation.account_id == account_id, Invitation.batch_id.in_(recent_ids))
+        .scalar_subquery()
+    )
     is_waiting = case((OutboxEmail.status.in_(WAITING), 1), else_=0)
     unsent = db.session.execute(
         select(Invitation.batch_id, func.max(is_waiting))
@@ -94,8 +100,12 @@ def sending_progress(account_id: int, now: datetime) -> Sending:
             OutboxEmail.account_id == account_id,
             OutboxEmail.kind == "invitation",
             OutboxEmail.status.in_((*WAITING, DeliveryStatus.FAILED)),
+            # Ids grow with creation: the recent batches' invitations are at or above their
+            # first one, a range of the same index, so the account's older failed emails
+            # (thousands, in a long history) are never read.
+            OutboxEmail.invitation_id >= first_recent,
             Invitation.account_id == account_id,
-            Invitation.batch_id.in_([b.id for b in recent]),
+            Invitation.batch_id.in_(recent_ids),
             ~delivered,
         )
         .group_by(Invitation.batch_id, Invitation.id)

@@ -1,5 +1,6 @@
 """The data model: accounts and people, invitations, mail, money and the audit trail."""
 
+from . import member_order, tally
 from .account import (
     Account,
     AccountKind,
@@ -17,6 +18,12 @@ from .audit import AuditEvent
 from .invitation import Invitation, InvitationBatch, InvitationStatus, RefundRecord, WizardDraft
 from .mail import DeliveryStatus, OutboxEmail
 from .sso import IdentityProvider, Protocol, Provisioning, SsoMember, SsoSeenMessage
+from .tally import InvitationTally
+
+# Triggers made with their tables (create_all) as well as by the migration: the invitation
+# tally, and the Users page's order.
+tally.listen(Invitation.__table__)
+member_order.listen(User.__table__)
 
 __all__ = [
     "Account",
@@ -28,6 +35,7 @@ __all__ = [
     "InvitationBatch",
     "IdentityProvider",
     "InvitationStatus",
+    "InvitationTally",
     "OtherUser",
     "OutboxEmail",
     "Protocol",

@@ -96,10 +96,17 @@ class User(UserMixin, db.Model):
 
     account: Mapped[Account] = relationship(back_populates="users", lazy="joined")
 
-    # From the index alone: the seats in use (the account's Licensed members), and the Users
-    # page's sort by role and name (or email) of every member, before 50 are loaded.
+    # The Users page's order, kept by database triggers (models/member_order.py) whenever the
+    # role, name or email changes: owner 0, admin 1, member 2; the name in lower case, or the
+    # email when there is no name. Never written by the app.
+    member_rank: Mapped[int] = mapped_column(default=2, server_default=text("2"))
+    sort_name: Mapped[str] = mapped_column(String(254), default="", server_default=text("''"))
+
+    # From the index alone: the seats in use (the account's Licensed members). The Users page
+    # walks ix_user_account_sorted in order and stops after its 50.
     __table_args__ = (
         Index("ix_user_account_members", "account_id", "user_type", "role", "name", "email"),
+        Index("ix_user_account_sorted", "account_id", "member_rank", "sort_name", "id"),
     )
 
     def get_id(self) -> str:
