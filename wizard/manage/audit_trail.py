@@ -37,6 +37,11 @@ class AuditRow:
         return not self.actor_email and (self.event.details or {}).get("by") == BY_INVITEE
 
     @property
+    def by_scim(self) -> bool:
+        """Done by the business's identity provider over SCIM (no account was the actor)."""
+        return not self.actor_email and (self.event.details or {}).get("by") == BY_SCIM
+
+    @property
     def about(self) -> str:
         """Whom or what the event is about: the person's address, or the domain."""
         return self.event.subject_email or (self.event.details or {}).get("domain") or ""
@@ -47,7 +52,7 @@ class AuditRow:
             return self.actor_name, self.actor_email
         if self.by_invitee:
             return _("%(email)s (invitee)", email=self.event.subject_email or ""), ""
-        if (self.event.details or {}).get("by") == BY_SCIM:
+        if self.by_scim:
             return _("Your identity provider (SCIM)"), ""
         return system, ""
 
