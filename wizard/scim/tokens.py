@@ -65,6 +65,13 @@ def revoke_token(
     return token
 
 
+def find_token(account_id: int, token_id: int) -> ScimToken | None:
+    """One of the business's tokens, revoked or not (another business's is not found)."""
+    return db.session.execute(
+        select(ScimToken).where(ScimToken.id == token_id, ScimToken.account_id == account_id)
+    ).scalar_one_or_none()
+
+
 def tokens_of(account_id: int) -> list[ScimToken]:
     """The business's tokens still working, newest first (revoked ones are in the audit log)."""
     return list(

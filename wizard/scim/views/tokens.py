@@ -12,7 +12,7 @@ import base64
 import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -82,11 +82,13 @@ def create():
     return _show_once(plain)
 
 
-@bp.route("/tokens/<int:token_id>/rotate", methods=["POST"])
+@bp.route("/tokens/<id:token_id>/rotate", methods=["POST"])
 @owner_required
 @keeps_input_on_csrf_error
 def rotate(token_id: int):
     """A new token in place of this one: the old one stops working now."""
+    if svc.find_token(current_user.account_id, token_id) is None:
+        abort(404)
     if not EmptyForm().validate_on_submit():
         flash(_("Nothing was changed. Try again."), "error")
         return redirect(url_for(".index"))
@@ -100,10 +102,12 @@ def rotate(token_id: int):
     return _show_once(plain)
 
 
-@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/tokens/<id:token_id>/revoke", methods=["POST"])
 @owner_required
 @keeps_input_on_csrf_error
 def revoke(token_id: int):
+    if svc.find_token(current_user.account_id, token_id) is None:
+        abort(404)
     if not EmptyForm().validate_on_submit():
         flash(_("Nothing was changed. Try again."), "error")
     elif svc.revoke_token(current_user.account, token_id, now=utcnow(),
