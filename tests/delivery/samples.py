@@ -115,6 +115,14 @@ SAMPLES: tuple[Sample, ...] = (
         "business": "Acme Corp", "owner_name": "Olivia Owner", "member_name": "Gus New",
         "member_email": "gus@acme.example", "seats": 5,
     }),
+    Sample("scim_without_license", "owner", {
+        "business": "Acme Corp", "owner_name": "Olivia Owner", "member_name": "Gus New",
+        "member_email": "gus@acme.example", "seats": 5,
+    }),
+    Sample("scim_without_license", "one-license", {
+        "business": "Acme Corp", "owner_name": "Olivia Owner", "member_name": "",
+        "member_email": "gus@acme.example", "seats": 1,
+    }),
     Sample("resend_requested", "owner", {**_BEN, "valid_days": 30}),
     Sample("responses_summary", "owner", {
         **_INVITER, "day": "2026-12-05",
@@ -163,6 +171,10 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("removed_from_business", "member", {
         "name": "Ben Pro", "business": "Acme Corp", "by_name": "Olivia Owner",
         "by_email": OWNER,
+    }),
+    Sample("removed_from_business", "by-scim", {
+        "name": "Ben Pro", "business": "Acme Corp", "by_name": "", "by_email": "",
+        "by_scim": True,
     }),
     Sample("ownership_offered", "admin", {
         "name": "Adam Admin", "business": "Acme Corp", "owner_name": "Olivia Owner",

@@ -18,6 +18,7 @@ from wizard.models import (
     Account,
     Invitation,
     OtherUser,
+    ScimToken,
     User,
     UserType,
     VerifiedDomain,
@@ -45,9 +46,11 @@ def _globex_objects() -> dict[str, int]:
     domain = VerifiedDomain(
         account_id=account_id, domain="globex.example", verification_code="code"
     )
-    db.session.add_all([draft, invitation, domain])
+    scim_token = ScimToken(account_id=account_id, token_hash="1" * 64, hint="1111")
+    db.session.add_all([draft, invitation, domain, scim_token])
     db.session.commit()
     return {
+        "token_id": scim_token.id,
         "user_id": globex_owner.id,
         "draft_id": draft.id,
         "invitation_id": invitation.id,
