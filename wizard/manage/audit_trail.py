@@ -135,9 +135,8 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
         return _("Reason: %(reason)s.", reason=details["reason"])
     if action == "scim_updated" and details.get("changed"):
         return _("Changed: %(what)s.", what=", ".join(details["changed"]))
-    if action in ("invited", "accepted", "sso_joined", "sso_started", "scim_invited") and details.get(
-        "user_type"
-    ) in ("basic", "licensed"):
+    typed = ("invited", "accepted", "sso_joined", "sso_started", "scim_invited")
+    if action in typed and details.get("user_type") in ("basic", "licensed"):
         kind = _("Basic") if details["user_type"] == "basic" else _("Licensed")
         method = refund_method_label(details.get("refund_method"))
         if details.get("no_free_license"):

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..invite.batches import locales_of
 from ..manage.seats import locked_account, seat_count
 from ..models import Account, Invitation, InvitationStatus, ScimIdentity, UserType
-from ..sso.joining import owner_of
+from ..accept.link import owner_of
 from .members import record, wants_license
 
 

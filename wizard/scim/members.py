@@ -11,14 +11,14 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from ..accept.link import owner_of
 from ..common import audit
 from ..common.audit import BY_SCIM
 from ..delivery.outbox import queue_email
 from ..extensions import db
 from ..manage.seats import locked_account, seat_count
 from ..models import Account, Invitation, InvitationStatus, Role, ScimIdentity, User, UserType
-from ..sso.joining import SSO_ONLY_HASH, owner_of
-
+from ..sso.joining import SSO_ONLY_HASH
 
 
 def wants_license(user_type: str | None) -> bool:
