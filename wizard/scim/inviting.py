@@ -13,12 +13,12 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from ..accept import tokens
+from ..accept.link import owner_of
 from ..delivery.outbox import queue_email
 from ..extensions import db
 from ..invite.batches import locales_of
 from ..manage.seats import locked_account, seat_count
 from ..models import Account, Invitation, InvitationStatus, ScimIdentity, UserType
-from ..accept.link import owner_of
 from .members import record, wants_license
 
 
