@@ -15,7 +15,8 @@ from wizard.scale import OWNER, seed_scale
 PAGES = {
     "/users/pending/": PENDING_PAGE_STATEMENTS,
     "/users/pending/?status=pending&sort=expires": PENDING_PAGE_STATEMENTS,
-    "/users/": 6,  # user, members counted, the page of their ids, those members, seats, SSO
+    "/users/": 7,  # user, members counted, the page of their ids, those members, seats, SSO,
+    # which of them the identity provider made (SCIM)
     "/users/add/": 4,  # user, open draft, drafts of others, seats
 }
 

@@ -51,18 +51,14 @@ def outside_verified_domains(account_id: int, emails: list[str]) -> list[str]:
     return [email for email in emails if domain_of(email) not in verified]
 
 
-def preview_locale(account: Account, email: str) -> str:
-    """The language the owner previews an invitation to `email` in: the person's own only on
-    the account's verified domains (Privacy); elsewhere the account's, whoever has an account,
-    so the preview cannot tell whether an address has one, or in which language."""
+def preview_locale(account: Account, email: str) -> tuple[str, bool]:
+    """The language the owner previews an invitation to `email` in, and whether it is the one
+    they really get: the person's own only on the account's verified domains (Privacy);
+    elsewhere the account's, whoever has an account, so the preview cannot tell whether an
+    address has one, or in which language. One query for the domains, one for the language."""
     if email and domain_of(email) in _verified_domains(account.id):
-        return locales_of([email], account.default_locale)[email]
-    return account.default_locale
-
-
-def previews_own_language(account: Account, email: str) -> bool:
-    """Whether the preview is in the language `email` really gets (on a verified domain)."""
-    return bool(email) and domain_of(email) in _verified_domains(account.id)
+        return locales_of([email], account.default_locale)[email], True
+    return account.default_locale, False
 
 
 def plans_and_blockers(

@@ -22,7 +22,7 @@ from .. import batches, drafts
 from ..forms import (
     SendForm,
 )
-from ..licenses import license_review, preview_locale, previews_own_language
+from ..licenses import license_review, preview_locale
 from ..quota import invitation_quota
 from .navigation import (
     bp,
@@ -61,11 +61,10 @@ def language_name(code: str) -> str:
 def preview_language(person: drafts.Person) -> PreviewLanguage:
     """The person's language, or the one asked for with ?lang= (any the app speaks)."""
     languages = current_app.config["LANGUAGES"]
-    theirs = preview_locale(current_user.account, person.email)
+    theirs, known = preview_locale(current_user.account, person.email)
     asked = request.args.get("lang", "")
     shown = asked if asked in languages else theirs
     others = [(code, language_name(code)) for code in languages if code != shown]
-    known = previews_own_language(current_user.account, person.email)
     return PreviewLanguage(shown, theirs, known, others)
 
 
@@ -75,7 +74,7 @@ def invitation_preview(person: drafts.Person, locale: str | None = None):
     expires_at = utcnow().replace(microsecond=0) + _valid_for()
     return render_email(
         "invitation",
-        locale=locale or preview_locale(current_user.account, person.email),
+        locale=locale or preview_locale(current_user.account, person.email)[0],
         context=batches.invitation_context(current_user.account, current_user, person, expires_at),
         preview=True,
     )

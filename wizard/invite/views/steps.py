@@ -308,6 +308,28 @@ def heads_up_download(draft: WizardDraft):
 # --- step 3: licenses ----------------------------------------------------------------------
 
 
+def too_few_licenses(seats) -> str:
+    """Why Continue was refused, with the numbers: how many are free ("no licenses" rather
+    than "only 0"), how many are asked for, and how many must become Basic."""
+    if not seats.free_now:
+        return ngettext(
+            "You are inviting one person as Licensed, but no licenses are free. Make them "
+            "Basic, or buy more licenses.",
+            "You are inviting %(num)d people as Licensed, but no licenses are free. Make them "
+            "Basic, or buy more licenses.",
+            seats.batch,
+        )
+    return ngettext(
+        "You are inviting %(licensed)d people as Licensed, but only %(num)d license is free. "
+        "Make %(extra)d of them Basic, or buy more licenses.",
+        "You are inviting %(licensed)d people as Licensed, but only %(num)d licenses are free. "
+        "Make %(extra)d of them Basic, or buy more licenses.",
+        seats.free_now,
+        licensed=seats.batch,
+        extra=seats.over_by,
+    )
+
+
 @bp.route("/<id:draft_id>/licenses", methods=["GET", "POST"])
 @manager_required
 @keeps_input_on_csrf_error
@@ -318,15 +340,7 @@ def licenses(draft: WizardDraft):
     if form.validate_on_submit():
         if confirm_licenses(draft, review.seats):
             return redirect(next_url(draft))
-        form.confirm.errors = [
-            ngettext(
-                "You are inviting one person more as Licensed than licenses are free. Make "
-                "one of them Basic, or buy more licenses.",
-                "You are inviting %(num)d people more as Licensed than licenses are free. Make "
-                "%(num)d of them Basic, or buy more licenses.",
-                review.seats.over_by,
-            )
-        ]
+        form.confirm.errors = [too_few_licenses(review.seats)]
     pagination = drafts.paginate(len(review.people), requested_page())
     return render_step(
         draft,
