@@ -68,17 +68,21 @@ bench-curve: $(VENV)/.installed-test
 	$(BIN)/python bench/curve.py --write-docs $(BENCH_ARGS)
 
 ## Mutation testing of the money, access and mail modules; writes docs/mutation-testing.md.
-## Not part of `make test` (under a quarter of an hour); SQLite only (TEST_SQLITE_ONLY).
+## Not part of `make test` (under a quarter of an hour); SQLite only (TEST_SQLITE_ONLY). With
+## POSTGRES=1 the mutants only PostgreSQL can tell apart then run against its races too.
 mutate: $(VENV)/.installed-test translations
 	$(BIN)/python -m pip install --quiet -e '.[mutation]'
 	rm -rf mutants
-	start=$$(date +%s); TEST_SQLITE_ONLY=1 $(BIN)/mutmut run --max-children 2 > mutmut.log 2>&1 \
+	start=$$(date +%s); TEST_SQLITE_ONLY=1 $(BIN)/python .ci/cpu-time mutmut.cpu \
+		$(BIN)/mutmut run --max-children 2 > mutmut.log 2>&1 \
 		|| { tail -c 3000 mutmut.log; exit 1; }; \
+	$(if $(POSTGRES),$(BIN)/python .ci/mutate-postgres mutants/postgres-results.json || exit 1;) \
 	$(BIN)/python .ci/mutation-report $(BIN)/mutmut --seconds $$(( $$(date +%s) - start )) \
-		--load "$$(cut -d' ' -f1-3 /proc/loadavg)"
+		--cpu-seconds "$$(cat mutmut.cpu)" --load "$$(cut -d' ' -f1-3 /proc/loadavg)" \
+		$(if $(POSTGRES),--postgres mutants/postgres-results.json)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check wizard tests
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache mutants mutmut.log
+	rm -rf $(VENV) .pytest_cache .ruff_cache mutants mutmut.log mutmut.cpu

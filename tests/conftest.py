@@ -2,7 +2,9 @@
 
 import os
 import shutil
+import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -128,14 +130,56 @@ def seed(app) -> None:
     seed_demo(password_hash=_demo_hash[FAST_HASH])
 
 
+class SeededSqlite:
+    """The demo database on SQLite, made once per run (and again if the date changes, since the
+    demo's plans are dated from today) by the very reset_database() and seed() every test ran
+    before: schema, indexes and any triggers come from db.create_all, as they always did. Each
+    test starts from a copy of the file, which is much cheaper than creating and seeding it."""
+
+    def __init__(self, folder: Path):
+        self._folder = folder
+        self._made: dict = {}
+
+    def copy_to(self, path: Path) -> None:
+        from wizard.models.types import utcnow
+
+        today = utcnow().date()
+        if today not in self._made:
+            self._made[today] = self._make(self._folder / f"seeded-{today}.sqlite")
+        shutil.copyfile(self._made[today], path)
+
+    @staticmethod
+    def _make(path: Path) -> Path:
+        app = make_app(f"sqlite:///{path}", path.parent)
+        with app.app_context():
+            reset_database()
+            seed(app)
+            db.session.remove()
+            db.engine.dispose()
+        # Fold the write-ahead log into the file, so that the one file is the whole database.
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA journal_mode=DELETE")
+        return path
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory) -> SeededSqlite:
+    return SeededSqlite(tmp_path_factory.mktemp("seeded"))
+
+
 @pytest.fixture
-def app(database_url, tmp_path):
+def app(request, database_url, tmp_path):
     """The app with the demo data, on a clean database."""
-    app = make_app(database_url, tmp_path)
-    with app.app_context():
-        reset_database()
-        seed(app)
-        db.session.remove()
+    if database_url.startswith("sqlite:///"):
+        request.getfixturevalue("seeded_sqlite").copy_to(Path(database_url[len("sqlite:///"):]))
+        app = make_app(database_url, tmp_path)
+    else:
+        app = make_app(database_url, tmp_path)
+        with app.app_context():
+            reset_database()
+            seed(app)
+            db.session.remove()
     yield app
     with app.app_context():
         db.session.remove()
