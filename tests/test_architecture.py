@@ -12,7 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "wizard"
-CAPABILITIES = ("accept", "accounts", "delivery", "domains", "guide", "invite", "manage", "sso")
+CAPABILITIES = (
+    "accept", "accounts", "delivery", "domains", "guide", "invite", "manage", "scim", "sso"
+)
 SHARED = "common"
 # Pure rules: no database, no request, no app: plain functions of their arguments.
 PURE = (

@@ -16,6 +16,7 @@ from .account import (
 from .audit import AuditEvent
 from .invitation import Invitation, InvitationBatch, InvitationStatus, RefundRecord, WizardDraft
 from .mail import DeliveryStatus, OutboxEmail
+from .scim import ScimIdentity, ScimToken
 from .sso import IdentityProvider, Protocol, Provisioning, SsoMember, SsoSeenMessage
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "Provisioning",
     "PersonalLink",
     "RefundRecord",
+    "ScimIdentity",
+    "ScimToken",
     "ResponseNotices",
     "Role",
     "SsoMember",
