@@ -35,6 +35,7 @@ BLUEPRINTS = (
     "sso.views.oidc",
     "sso.views.saml",
     "sso.views.dev_idp",
+    "scim.views",
 )
 
 
