@@ -35,7 +35,8 @@ BLUEPRINTS = (
     "sso.views.oidc",
     "sso.views.saml",
     "sso.views.dev_idp",
-    "scim.views",
+    "scim.views.tokens",
+    "scim.views.protocol",
 )
 
 

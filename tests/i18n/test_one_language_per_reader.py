@@ -72,6 +72,10 @@ LATER_KINDS = {
         ],
     },
     "sign_in_attempts": {"name": "Olivia Owner", "email": "owner@acme.example", "failures": 20},
+    "scim_without_license": {
+        "business": "Acme Corp", "owner_name": "Olivia Owner", "member_name": "Gus New",
+        "member_email": "gus@acme.example", "seats": 5,
+    },
     "sso_joined_without_license": {
         "business": "Acme Corp", "owner_name": "Olivia Owner", "member_name": "Gus New",
         "member_email": "gus@acme.example", "seats": 5,

@@ -20,6 +20,7 @@ from wizard.models import (
     InvitationStatus,
     OtherUser,
     Role,
+    ScimToken,
     User,
     UserType,
     VerifiedDomain,
@@ -101,6 +102,11 @@ def _attack_plan(app, dns):
         db.session.add(IdentityProvider(account_id=acme, slug="acme", enabled=False,
                                         idp_metadata_xml="<EntityDescriptor/>"))
         db.session.commit()
+        # One SCIM token of Acme's: rotate and revoke have work.
+        scim_token = ScimToken(account_id=acme, token_hash="0" * 64, hint="0000")
+        db.session.add(scim_token)
+        db.session.commit()
+        scim_token = scim_token.id
         pending, member = pending_domain.id, _user_id("member@acme.example")
         admin = _user_id("admin@acme.example")
         finn = db.session.scalar(select(OtherUser.id).where(OtherUser.name == "Finn"))
@@ -174,6 +180,11 @@ def _attack_plan(app, dns):
         "roles.ownership": (owner, "/users/ownership", {"admin": str(admin)}),
         "roles.withdraw": (owner, "/users/ownership/withdraw", {}),
         "roles.answer": (adam, "/users/ownership/answer", {"answer": "accept"}),
+        "scim_tokens.create": (owner, "/users/single-sign-on/scim/tokens", {}),
+        "scim_tokens.rotate": (owner, f"/users/single-sign-on/scim/tokens/{scim_token}/rotate",
+                               {}),
+        "scim_tokens.revoke": (owner, f"/users/single-sign-on/scim/tokens/{scim_token}/revoke",
+                               {}),
     }
     # A genuine token, but from somebody else's session: as a forged page would carry.
     other = app.test_client()

@@ -31,6 +31,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
+from ..scim.linking import joined as scim_joined
 from .joining import missed_license, tell_inviter_of_joining, user_type_on_joining
 from .link import (
     Blocker,
@@ -190,6 +191,7 @@ def accept_invitation(
             invitation_id=invitation.id,
             context=_receipt_context(user, link, refund, quote),
         )
+    scim_joined(invitation, user, now=now)
     tell_inviter_of_joining(invitation, account, user, joined_as_basic)
     try:
         db.session.commit()

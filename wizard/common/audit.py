@@ -43,11 +43,22 @@ ACTIONS = (
     "ownership_refused",
     "member_removed",
     "address_changed",
+    "scim_created",
+    "scim_invited",
+    "scim_updated",
+    "scim_deactivated",
+    "scim_reactivated",
+    "scim_deleted",
+    "scim_no_license",
+    "scim_token_created",
+    "scim_token_revoked",
 )
 
 # details["by"] for what the invited person did from their link, signed out: nobody's
 # account is the actor, yet it was not the system either.
 BY_INVITEE = "invitee"
+# details["by"] for what the business's identity provider did over SCIM.
+BY_SCIM = "scim"
 
 
 def check_action(action: str) -> str:

@@ -12,7 +12,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
-from ..common.audit import BY_INVITEE
+from ..common.audit import BY_INVITEE, BY_SCIM
 from ..common.paging import Page, paginate
 from ..extensions import db
 from ..models import AuditEvent, User
@@ -37,6 +37,11 @@ class AuditRow:
         return not self.actor_email and (self.event.details or {}).get("by") == BY_INVITEE
 
     @property
+    def by_scim(self) -> bool:
+        """Done by the business's identity provider over SCIM (no account was the actor)."""
+        return not self.actor_email and (self.event.details or {}).get("by") == BY_SCIM
+
+    @property
     def about(self) -> str:
         """Whom or what the event is about: the person's address, or the domain."""
         return self.event.subject_email or (self.event.details or {}).get("domain") or ""
@@ -47,6 +52,8 @@ class AuditRow:
             return self.actor_name, self.actor_email
         if self.by_invitee:
             return _("%(email)s (invitee)", email=self.event.subject_email or ""), ""
+        if self.by_scim:
+            return _("Your identity provider (SCIM)"), ""
         return system, ""
 
 
@@ -92,6 +99,15 @@ def action_labels() -> dict[str, str]:
         "licenses_changed": _("Number of licenses changed"),
         "balance_paid": _("Outstanding balance paid"),
         "other_user_removed": _("User removed from the account"),
+        "scim_created": _("Provisioned by SCIM"),
+        "scim_invited": _("Invited by SCIM (has an account of their own)"),
+        "scim_updated": _("Changed by SCIM"),
+        "scim_deactivated": _("Deactivated by SCIM"),
+        "scim_reactivated": _("Reactivated by SCIM"),
+        "scim_deleted": _("Removed by SCIM"),
+        "scim_no_license": _("SCIM asked for a license, none was free"),
+        "scim_token_created": _("SCIM token created"),
+        "scim_token_revoked": _("SCIM token revoked"),
     }
 
 
@@ -116,7 +132,9 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
                  more=describe("accepted", {**details, "via": None})).strip()
     if action == "sso_refused" and details.get("reason"):
         return _("Reason: %(reason)s.", reason=details["reason"])
-    if action in ("invited", "accepted", "sso_joined", "sso_started") and details.get(
+    if action == "scim_updated" and details.get("changed"):
+        return _("Changed: %(what)s.", what=", ".join(details["changed"]))
+    if action in ("invited", "accepted", "sso_joined", "sso_started", "scim_invited") and details.get(
         "user_type"
     ) in ("basic", "licensed"):
         kind = _("Basic") if details["user_type"] == "basic" else _("Licensed")

@@ -61,7 +61,7 @@ def members_page(account: Account, search: str = "", number: int = 1) -> Members
 class LicenseChange:
     member: User
     changed: bool
-    # "already_licensed", "already_basic", "no_free_seats", "owners_own" when nothing changed
+    # "already_licensed", "already_basic", "no_free_seats", "owners_own", "deactivated"
     reason: str = ""
 
 
@@ -90,6 +90,9 @@ def assign_license(account_id: int, actor_id: int, user_id: int) -> LicenseChang
     if member.user_type == UserType.LICENSED:
         db.session.rollback()
         return LicenseChange(member, False, "already_licensed")
+    if member.deactivated_at is not None:  # deactivated members hold no license
+        db.session.rollback()
+        return LicenseChange(member, False, "deactivated")
     if seat_count(account).free < 1:
         db.session.rollback()
         return LicenseChange(member, False, "no_free_seats")

@@ -12,13 +12,13 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..accept.link import person_locale
 from ..common import audit
 from ..delivery.outbox import queue_email
 from ..extensions import db
-from ..models import Account, AccountKind, Role, User, UserType
+from ..models import Account, AccountKind, Role, ScimIdentity, User, UserType
 from ..models.types import utcnow
 from .actions import NotFound
 
@@ -205,6 +205,17 @@ def remove_from_business(account_id: int, actor_id: int, user_id: int) -> Change
         return _refused(member, Refusal.IS_OWNER)
     if member.role == Role.ADMIN and actor.role != Role.OWNER:
         return _refused(member, Refusal.NOT_OWNER)
+    audit.record("member_removed", account_id=account_id, actor_id=actor.id,
+                 subject_email=member.email, details={"name": member.name})
+    move_to_own_account(account, member, actor=actor)
+    db.session.commit()
+    return Change(member)
+
+
+def move_to_own_account(account: Account, member: User, *, actor: User | None) -> Account:
+    """The member leaves the business for an individual account of their own (free Basic),
+    and is told by email; `actor` None: the business's identity provider did it (SCIM), and
+    the business's SCIM identity for them is gone. In the caller's transaction, no commit."""
     own = Account(
         kind=AccountKind.INDIVIDUAL,
         name=member.display_name,
@@ -212,21 +223,20 @@ def remove_from_business(account_id: int, actor_id: int, user_id: int) -> Change
     )
     db.session.add(own)
     db.session.flush()
+    db.session.execute(delete(ScimIdentity).where(ScimIdentity.user_id == member.id))
     member.account_id = own.id
     member.role, member.user_type = Role.OWNER, UserType.BASIC
     member.ownership_offered_at = None
-    audit.record("member_removed", account_id=account_id, actor_id=actor.id,
-                 subject_email=member.email, details={"name": member.name})
     queue_email(
         "removed_from_business",
         member.email,
         account_id=own.id,
         locale=person_locale(member),
         context={"name": member.display_name, "business": account.name,
-                 "by_name": actor.display_name, "by_email": actor.email},
+                 "by_name": actor.display_name if actor else "",
+                 "by_email": actor.email if actor else "", "by_scim": actor is None},
     )
-    db.session.commit()
-    return Change(member)
+    return own
 
 
 def admins_of(account_id: int) -> list[User]:

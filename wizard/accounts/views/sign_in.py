@@ -49,18 +49,25 @@ def sign_in():
         if attempts.refused(email, network):
             abort(429)
         user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-        if password_matches(user.password_hash if user else None, form.password.data):
+        matches = password_matches(user.password_hash if user else None, form.password.data)
+        if matches and user.deactivated_at is None:
             start_session()
             login_user(user)
             if session.get("lang") in current_app.config["LANGUAGES"]:
                 user.locale = session["lang"]  # the choice made on the sign-in page sticks
                 db.session.commit()
             return redirect(safe_next(form.next.data) or home_for(user))
-        attempts.failed(email, network)
-        # The same words whether the address is unknown or the password wrong.
-        form.password.errors.append(
-            _("The email address or password is not right. Check them and try again.")
-        )
+        if matches:  # only someone who knows the password learns that they are turned off
+            form.password.errors.append(
+                _("Your business has deactivated your account, so you cannot sign in. "
+                  "Ask its owner or your IT department.")
+            )
+        else:
+            attempts.failed(email, network)
+            # The same words whether the address is unknown or the password wrong.
+            form.password.errors.append(
+                _("The email address or password is not right. Check them and try again.")
+            )
     invited = invitation_behind(safe_next(form.next.data))
     if invited is not None and not form.email.data:
         form.email.data = invited.invitation.email  # on the way to an invitation: its address

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...common.access import keeps_input_on_csrf_error, manager_required, safe_next
+from ...scim.linking import provisioned_by_scim
 from ...sso.members import joined_via_sso
 from ..actions import NotFound
 from ..forms import LicenseForm, MemberSearchForm
@@ -33,6 +34,7 @@ def member_text() -> dict:
         "give": _("Give a license"),
         "give_to": _("to %(name)s"),
         "none": _("No free license"),
+        "deactivated": _("Deactivated: no license"),
         "owners_own": _("Only the owner changes this"),
         "make_admin": _("Make admin"),
         "make_member": _("Make member"),
@@ -65,6 +67,9 @@ def index():
         license_form=LicenseForm(back=request.full_path),
         args={"q": search} if search else {},
         via_sso=joined_via_sso(member.id for member in listing.page.items),
+        via_scim=provisioned_by_scim(
+            current_user.account_id, (member.id for member in listing.page.items)
+        ),
     )
 
 
@@ -128,6 +133,15 @@ def _flash_change(change: LicenseChange) -> None:
             _(
                 "There is no free license for %(name)s. Take a license back from someone "
                 "else, or buy more licenses.",
+                name=name,
+            ),
+            "error",
+        )
+    elif change.reason == "deactivated":
+        flash(
+            _(
+                "%(name)s is deactivated by your identity provider, so they cannot have a "
+                "license. Turn them on again there first; nothing was changed.",
                 name=name,
             ),
             "error",
