@@ -32,10 +32,21 @@ class Scim:
         self.client = app.test_client()
         self.token = token
 
-    def request(self, method: str, path: str, body=None, *, raw: bytes | None = None, **headers):
+    def request(
+        self,
+        method: str,
+        path: str,
+        body=None,
+        *,
+        raw: bytes | None = None,
+        query_string: dict | None = None,
+        **headers,
+    ):
         sent = {"Authorization": f"Bearer {self.token}", "Content-Type": SCIM_JSON, **headers}
         data = raw if raw is not None else (None if body is None else json.dumps(body))
-        response = self.client.open(f"/scim/v2{path}", method=method, data=data, headers=sent)
+        response = self.client.open(
+            f"/scim/v2{path}", method=method, data=data, headers=sent, query_string=query_string
+        )
         assert response.status_code != 500, response.get_data(as_text=True)
         if response.status_code != 204:
             assert response.mimetype == SCIM_JSON, (response.status_code, response.mimetype)
