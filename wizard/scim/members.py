@@ -20,7 +20,6 @@ from ..models import Account, Invitation, InvitationStatus, Role, ScimIdentity, 
 from ..sso.joining import SSO_ONLY_HASH, owner_of
 
 
-
 def wants_license(user_type: str | None) -> bool:
     """Whether a SCIM userType asks for a Licensed member ("Licensed", in any case)."""
     return (user_type or "").strip().lower() == "licensed"
