@@ -114,6 +114,7 @@ def test_bad_paging_and_unknown_routes_get_scim_errors(acme):
     assert scim_error(acme.get("/Users?startIndex=abc"))[0] == 400
     assert scim_error(acme.get("/Users?count=ten"))[0] == 400
     assert scim_error(acme.get("/Groups")) == (404, None)
+    assert scim_error(acme.get("/")) == (404, None)
     assert scim_error(acme.get("/Users/not-an-id")) == (404, None)
     assert scim_error(acme.put("/Users", new_user("gus@acme.example")))[0] == 405
     # startIndex below 1 is 1, a negative count none (RFC 7644 §3.4.2.4).

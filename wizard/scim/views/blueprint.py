@@ -134,6 +134,7 @@ def unexpected(exc: Exception):
     return error_response(500, "The request could not be completed. Try again later.")
 
 
+@bp.route("/", defaults={"rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unknown(rest: str):
     known = {"users", "serviceproviderconfig", "resourcetypes", "schemas"}
