@@ -254,3 +254,60 @@ def test_another_business_finds_none_of_acmes_identities(app):
         assert provisioning.find_identity(globex, scim_id) is None
         assert db.session.scalars(provisioning.identities(globex)).all() == []
         assert [i.id for i in db.session.scalars(provisioning.identities(acme()))] == [scim_id]
+
+
+def test_providers_racing_for_the_last_license_get_one_between_them(app, is_postgres):
+    """On PostgreSQL the creates really overlap; the account's lock hands out the last seat
+    once, and the others join as Basic."""
+    import threading
+
+    if not is_postgres:
+        pytest.skip("SQLite has one writer at a time: only PostgreSQL can race here")
+    with app.app_context():
+        acme().license_seats = 3  # the owner's, the admin's, and one free
+        db.session.commit()
+    barrier, problems = threading.Barrier(4), []
+
+    def provision(n: int):
+        with app.app_context():
+            account = acme()
+            barrier.wait()
+            try:
+                provisioning.create_identity(
+                    account, fields(f"racer{n}@acme.example", user_type="Licensed"), now=NOW
+                )
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001 - reported below
+                problems.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=provision, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not problems
+    with app.app_context():
+        types = db.session.scalars(
+            select(User.user_type).where(User.email.like("racer%"))
+        ).all()
+        assert sorted(types) == [UserType.BASIC] * 3 + [UserType.LICENSED]
+        assert len(mails("scim_without_license")) == 3
+
+
+def test_a_deactivated_member_refused_by_single_sign_on_too(app):
+    from tests.sso.conftest import make_provider, said
+    from wizard.models import IdentityProvider
+    from wizard.sso.joining import Kind, complete_sign_in
+
+    with app.app_context():
+        scim_id = create("gus@acme.example", active=False)
+        assert identity(scim_id).user_id is not None
+    provider_id = make_provider(app)
+    with app.app_context():
+        outcome = complete_sign_in(
+            db.session.get(IdentityProvider, provider_id), said("gus@acme.example"),
+            protocol="saml", now=NOW,
+        )
+        assert outcome.kind == Kind.REFUSED and outcome.refusal.value == "deactivated"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .account import User
 from .types import Email, Timestamp, UTCDateTime, utcnow
 
 
@@ -42,6 +43,9 @@ class ScimIdentity(db.Model):
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     updated_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+
+    # The member, loaded with a page of identities in one more query (for `active`).
+    user: Mapped[User | None] = relationship(lazy="selectin")
 
     __table_args__ = (
         UniqueConstraint("account_id", "user_name_key", name="uq_scim_user_name_per_account"),

@@ -30,7 +30,7 @@ def joined(invitation: Invitation, user: User, *, now: datetime) -> None:
         return
     from .members import deactivate  # only for SCIM invitations: keep acceptance's imports light
 
-    identity.user_id = user.id
+    identity.user = user
     identity.version += 1
     identity.updated_at = now
     if not identity.active:

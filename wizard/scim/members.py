@@ -77,7 +77,7 @@ def provision(account: Account, identity: ScimIdentity, *, now: datetime) -> Use
         .values(status=InvitationStatus.ACCEPTED, responded_at=now, accepted_user_id=user.id)
         .execution_options(synchronize_session=False)
     )
-    identity.user_id = user.id
+    identity.user = user
     if identity.active:
         license_if_wanted(account, identity, user)
     else:

@@ -81,8 +81,11 @@ def create_identity(account: Account, fields: ScimFields, *, now: datetime) -> S
     _apply(identity, fields, email, now)
     identity.version = 1
     db.session.add(identity)
-    _attach(account, identity, now=now)
-    _flush_or_conflict()
+    try:
+        _attach(account, identity, now=now)
+        _flush_or_conflict()
+    except IntegrityError as exc:  # the same person or userName, made a moment ago
+        raise _conflict() from exc
     members.record("scim_created", account, identity, user_type=identity.user_type)
     return identity
 
@@ -99,15 +102,18 @@ def replace_identity(
     before = (identity.email, identity.user_type, identity.active)
     changed = _changes(identity, fields, email)
     _apply(identity, fields, email, now)
-    user = db.session.get(User, identity.user_id) if identity.user_id else None
-    if user is None and email != before[0]:
-        inviting.withdraw(account, identity, now=now)  # the invitation went to the old address
-        identity.invitation_id = None
-        _attach(account, identity, now=now)
-    elif user is not None:
-        _update_member(account, identity, user, before, now=now)
-    identity.version += 1
-    _flush_or_conflict()
+    user = identity.user
+    try:
+        if user is None and email != before[0]:
+            inviting.withdraw(account, identity, now=now)  # the invitation went to the old one
+            identity.invitation_id = None
+            _attach(account, identity, now=now)
+        elif user is not None:
+            _update_member(account, identity, user, before, now=now)
+        identity.version += 1
+        _flush_or_conflict()
+    except IntegrityError as exc:
+        raise _conflict() from exc
     if changed:
         members.record("scim_updated", account, identity, changed=changed)
     return identity
@@ -117,7 +123,7 @@ def delete_identity(account: Account, identity: ScimIdentity, *, now: datetime) 
     """DELETE /Users/{id}: the member leaves the business (an own account again, free Basic,
     keeping their data), or the pending invitation is revoked; the identity is gone. Raises
     ScimProblem (400 mutability) for the owner. Flushes; does not commit."""
-    user = db.session.get(User, identity.user_id) if identity.user_id else None
+    user = identity.user
     if user is not None and user.account_id == account.id:
         if user.role == Role.OWNER:
             members.raise_owner_problem()
@@ -148,9 +154,7 @@ def identities(account: Account) -> Select:
 def is_member_active(identity: ScimIdentity) -> bool:
     """What `active` reads: true for a member who is not deactivated; false for a deactivated
     member, and for someone still only invited."""
-    if identity.user_id is None:
-        return False
-    user = db.session.get(User, identity.user_id)
+    user = identity.user  # loaded with the identities, one query per page (selectin)
     return (
         user is not None and user.account_id == identity.account_id and user.deactivated_at is None
     )
@@ -181,12 +185,16 @@ def _check_user_name_free(account: Account, user_name: str) -> None:
         raise ScimProblem(409, "uniqueness", f"The userName {user_name!r} is already in use.")
 
 
+def _conflict() -> ScimProblem:
+    return ScimProblem(409, "uniqueness", "That userName or person is already in use.")
+
+
 def _flush_or_conflict() -> None:
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError as exc:  # a second request made the same one a moment ago
-        raise ScimProblem(409, "uniqueness", "That userName or person is already in use.") from exc
+        raise _conflict() from exc
 
 
 def _apply(identity: ScimIdentity, fields: ScimFields, email: str, now: datetime) -> None:
@@ -225,7 +233,7 @@ def _attach(account: Account, identity: ScimIdentity, *, now: datetime) -> None:
     elif user.account_id == account.id:
         if db.session.scalar(select(ScimIdentity.id).where(ScimIdentity.user_id == user.id)):
             raise ScimProblem(409, "uniqueness", "That member is already provisioned.")
-        identity.user_id = user.id
+        identity.user = user
         if not identity.active:
             members.deactivate(account, identity, user, now=now)
         else:
