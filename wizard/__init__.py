@@ -36,6 +36,7 @@ BLUEPRINTS = (
     "sso.views.saml",
     "sso.views.dev_idp",
     "scim.views.tokens",
+    "scim.views.protocol",
 )
 
 

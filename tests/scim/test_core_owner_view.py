@@ -85,8 +85,10 @@ def test_the_token_page_says_where_to_point_the_provider_in_german_too(app):
     owner = signed_in(app, "owner@acme.example")
     english = text_of(owner.get(PAGE))
     assert "/scim/v2" in english and "userName" in english
-    owner.post("/language", data={"lang": "de", "next": PAGE,
-                                  "csrf_token": csrf_token(owner.get(PAGE).get_data(True))})
+    owner.post(
+        "/language",
+        data={"lang": "de", "next": PAGE, "csrf_token": csrf_token(owner.get(PAGE).get_data(True))},
+    )
     german = text_of(owner.get(PAGE))
     assert "SCIM-Bereitstellung" in german and "Token erstellen" in german
 
@@ -98,8 +100,9 @@ def test_the_users_page_tags_provisioned_and_deactivated_members(app):
     assert "Gus New Provisioned by SCIM" in page
     with app.app_context():
         found = provisioning.find_identity(acme(), scim_id)
-        provisioning.replace_identity(acme(), found, fields("gus@acme.example", active=False),
-                                      now=NOW)
+        provisioning.replace_identity(
+            acme(), found, fields("gus@acme.example", active=False), now=NOW
+        )
         db.session.commit()
     page = text_of(owner.get("/users/"))
     assert "Gus New Provisioned by SCIM Deactivated" in page
@@ -112,8 +115,9 @@ def test_give_a_license_refuses_a_deactivated_member(app):
         gus = person("gus@acme.example").id
         assert identity(scim_id).user_id == gus
     owner = signed_in(app, "owner@acme.example")
-    response = submit(owner, f"/users/{gus}/license", {"back": "/users/"}, page="/users/",
-                      follow_redirects=True)
+    response = submit(
+        owner, f"/users/{gus}/license", {"back": "/users/"}, page="/users/", follow_redirects=True
+    )
     assert "is deactivated by your identity provider" in text_of(response)
     with app.app_context():
         assert person("gus@acme.example").user_type == "basic"
@@ -150,8 +154,12 @@ def test_deactivated_while_invited_joins_deactivated(app):
     scim_id = _provision(app, "dora@acme.example")
     with app.app_context():
         found = provisioning.find_identity(acme(), scim_id)
-        provisioning.replace_identity(acme(), found, ScimFields(
-            user_name="dora@acme.example", email="dora@acme.example", active=False), now=NOW)
+        provisioning.replace_identity(
+            acme(),
+            found,
+            ScimFields(user_name="dora@acme.example", email="dora@acme.example", active=False),
+            now=NOW,
+        )
         db.session.commit()
         link = link_tokens.token_for(
             db.session.get(Invitation, identity(scim_id).invitation_id).token_nonce

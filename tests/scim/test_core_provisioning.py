@@ -77,7 +77,8 @@ def test_someone_with_an_own_pro_account_is_invited_and_not_active_until_they_ac
         assert ana.account_id == own_account  # never merged without their refund choice
         invitation = db.session.get(Invitation, identity(scim_id).invitation_id)
         assert (invitation.status, invitation.user_type) == (
-            InvitationStatus.PENDING, UserType.LICENSED
+            InvitationStatus.PENDING,
+            UserType.LICENSED,
         )
         assert invitation.account_id == acme().id
         assert [m.to_address for m in mails("invitation")] == ["ana.pro@acme.example"]
@@ -90,8 +91,7 @@ def test_a_member_of_another_business_is_refused_and_nothing_is_made(app):
         globex = db.session.execute(select(Account).where(Account.name == "Globex")).scalar_one()
         db.session.add(User(email="gil@acme.example", password_hash="x", account_id=globex.id))
         db.session.commit()
-        problem = refused(provisioning.create_identity, acme(), fields("gil@acme.example"),
-                          now=NOW)
+        problem = refused(provisioning.create_identity, acme(), fields("gil@acme.example"), now=NOW)
         assert (problem.status, problem.scim_type) == (409, "uniqueness")
         assert "another business" in problem.detail
         assert db.session.scalar(select(func.count(ScimIdentity.id))) == 0
@@ -100,8 +100,9 @@ def test_a_member_of_another_business_is_refused_and_nothing_is_made(app):
 
 def test_an_address_outside_the_verified_domains_is_refused(app):
     with app.app_context():
-        problem = refused(provisioning.create_identity, acme(), fields("gus@elsewhere.example"),
-                          now=NOW)
+        problem = refused(
+            provisioning.create_identity, acme(), fields("gus@elsewhere.example"), now=NOW
+        )
         assert (problem.status, problem.scim_type) == (400, "invalidValue")
         assert person("gus@elsewhere.example") is None
 
@@ -109,8 +110,12 @@ def test_an_address_outside_the_verified_domains_is_refused(app):
 def test_a_user_name_is_taken_whatever_its_case(app):
     with app.app_context():
         create("gus@acme.example", user_name="Gus@Acme.example")
-        problem = refused(provisioning.create_identity, acme(),
-                          fields("gus2@acme.example", user_name="gus@ACME.example"), now=NOW)
+        problem = refused(
+            provisioning.create_identity,
+            acme(),
+            fields("gus2@acme.example", user_name="gus@ACME.example"),
+            now=NOW,
+        )
         assert (problem.status, problem.scim_type) == (409, "uniqueness")
 
 
@@ -119,8 +124,12 @@ def test_an_existing_member_is_linked_not_made_twice(app):
         scim_id = create("member@acme.example")
         mia = person("member@acme.example")
         assert identity(scim_id).user_id == mia.id and mia.name == "Mia Member"
-        problem = refused(provisioning.create_identity, acme(),
-                          fields("member@acme.example", user_name="mia"), now=NOW)
+        problem = refused(
+            provisioning.create_identity,
+            acme(),
+            fields("member@acme.example", user_name="mia"),
+            now=NOW,
+        )
         assert problem.status == 409
 
 
@@ -172,7 +181,9 @@ def test_name_email_and_user_type_changes_reach_the_member(app):
         replace(scim_id, "gustav@acme.example", display_name="Gustav Neu", user_type="Licensed")
         gus = db.session.get(User, identity(scim_id).user_id)
         assert (gus.email, gus.name, gus.user_type) == (
-            "gustav@acme.example", "Gustav Neu", UserType.LICENSED
+            "gustav@acme.example",
+            "Gustav Neu",
+            UserType.LICENSED,
         )
         replace(scim_id, "gustav@acme.example", display_name="Gustav Neu", user_type="")
         assert person("gustav@acme.example").user_type == UserType.BASIC
@@ -182,9 +193,13 @@ def test_an_email_change_outside_the_verified_domains_is_refused(app):
     with app.app_context():
         scim_id = create("gus@acme.example")
         account = acme()
-        problem = refused(provisioning.replace_identity, account,
-                          provisioning.find_identity(account, scim_id),
-                          fields("gus@elsewhere.example"), now=NOW)
+        problem = refused(
+            provisioning.replace_identity,
+            account,
+            provisioning.find_identity(account, scim_id),
+            fields("gus@elsewhere.example"),
+            now=NOW,
+        )
         assert (problem.status, problem.scim_type) == (400, "invalidValue")
         assert person("gus@acme.example") is not None
 
@@ -193,8 +208,7 @@ def test_delete_sends_the_member_back_to_an_own_account(app):
     with app.app_context():
         scim_id = create("gus@acme.example")
         account = acme()
-        provisioning.delete_identity(account, provisioning.find_identity(account, scim_id),
-                                     now=NOW)
+        provisioning.delete_identity(account, provisioning.find_identity(account, scim_id), now=NOW)
         db.session.commit()
         gus = person("gus@acme.example")
         assert gus.account.kind == AccountKind.INDIVIDUAL and gus.role == Role.OWNER
@@ -208,8 +222,7 @@ def test_delete_revokes_a_pending_invitation(app):
         scim_id = create("ana.pro@acme.example")
         invitation_id = identity(scim_id).invitation_id
         account = acme()
-        provisioning.delete_identity(account, provisioning.find_identity(account, scim_id),
-                                     now=NOW)
+        provisioning.delete_identity(account, provisioning.find_identity(account, scim_id), now=NOW)
         db.session.commit()
         assert db.session.get(Invitation, invitation_id).status == InvitationStatus.REVOKED
         assert person("ana.pro@acme.example").account.kind == AccountKind.INDIVIDUAL
@@ -220,8 +233,13 @@ def test_the_owner_is_neither_deactivated_nor_removed(app):
         scim_id = create("owner@acme.example")
         account = acme()
         found = provisioning.find_identity(account, scim_id)
-        problem = refused(provisioning.replace_identity, account, found,
-                          fields("owner@acme.example", active=False), now=NOW)
+        problem = refused(
+            provisioning.replace_identity,
+            account,
+            found,
+            fields("owner@acme.example", active=False),
+            now=NOW,
+        )
         assert (problem.status, problem.scim_type) == (400, "mutability")
         found = provisioning.find_identity(acme(), scim_id)
         problem = refused(provisioning.delete_identity, acme(), found, now=NOW)

@@ -205,6 +205,12 @@ NOT_CSRF_ROUTES = {
     # The demo's own identity provider: it writes nothing (it renders the signed answer), and
     # answers 404 outside demo mode and to other machines (tests/sso/test_saml_dev_idp.py).
     "dev_idp.answer",
+    # SCIM (/scim/v2/): a bearer token in the Authorization header, never a cookie, so a forged
+    # browser request carries no credential (tests/scim/test_api_protocol.py: the 401s and the
+    # cross-tenant sweep).
+    "scim.create_user",
+    "scim.search_users",
+    "scim.unknown",
 }
 
 
