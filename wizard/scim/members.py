@@ -20,6 +20,7 @@ from ..manage.seats import locked_account, seat_count
 from ..models import Account, Invitation, InvitationStatus, Role, ScimIdentity, User, UserType
 from ..sso.joining import SSO_ONLY_HASH
 
+
 def wants_license(user_type: str | None) -> bool:
     """Whether a SCIM userType asks for a Licensed member ("Licensed", in any case)."""
     return (user_type or "").strip().lower() == "licensed"
