@@ -107,6 +107,14 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.locator("main").get_by_role("button", name="Sign in").click()
 
 
+def switch_to_german(page) -> None:
+    """Press Deutsch in the language switch and wait for the page to come back in German: on
+    a loaded machine, typing before it arrives goes into the old page and is lost."""
+    with page.expect_navigation():
+        page.locator("#language-switch").get_by_role("button", name="Deutsch").click()
+    page.wait_for_selector("html[lang='de']", state="attached")
+
+
 def sign_out(page) -> None:
     page.locator("header").get_by_role("button", name="Sign out").click()
 

@@ -4,7 +4,7 @@ page over the cap for addresses outside the verified domains."""
 
 import pytest
 
-from tests.browser.pages import check_page, sign_in
+from tests.browser.pages import check_page, sign_in, switch_to_german
 
 HEADINGS = {
     "en": ("This list belongs to Olivia Owner", "Tell them before the invitation arrives"),
@@ -17,7 +17,7 @@ HEADINGS = {
 
 def _language(page, lang: str) -> None:
     if lang == "de":
-        page.locator("footer").get_by_role("button", name="Deutsch").click()
+        switch_to_german(page)
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])

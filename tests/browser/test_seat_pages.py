@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from tests.browser.journeys import deliver, invitation_link, send_invitations
-from tests.browser.pages import check_page, shoot, sign_in
+from tests.browser.pages import check_page, shoot, sign_in, switch_to_german
 from tests.manage.factories import make_invitation
 from wizard.delivery.mailer import render_email
 from wizard.extensions import db
@@ -40,7 +40,7 @@ def no_license_free(server):
 
 def german(tab, lang: str) -> None:
     if lang == "de":
-        tab.locator("footer").get_by_role("button", name="Deutsch").click()
+        switch_to_german(tab)
 
 
 def show_rendered(tab, server, kind: str, to: str, lang: str, name: str) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.pages import switch_to_german
 from tests.conftest import make_app, reset_database, seed
 from tests.domains.test_browser import check_page, chromium, sign_in  # noqa: F401 (fixture)
 from tests.sso.conftest import add_proven_route, make_provider
@@ -69,7 +70,7 @@ def tab(request, chromium, served):  # noqa: F811 (chromium is the imported fixt
 
 
 def german(page) -> None:
-    page.locator("#language-switch").get_by_role("button", name="Deutsch").click()
+    switch_to_german(page)
 
 
 def shoot(page, name: str) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import switch_to_german
 from tests.conftest import make_app, reset_database, seed
 from tests.domains.test_browser import check_page, chromium, sign_in  # noqa: F401 (fixture)
 from tests.helpers import served_in_a_thread
@@ -125,7 +126,7 @@ def test_the_development_idp_and_the_refusal_page_read_well(demo_page, lang):
     page = demo_page
     if lang == "de":
         page.goto("/sign-in")
-        page.locator("#language-switch").get_by_role("button", name="Deutsch").click()
+        switch_to_german(page)
     page.goto("/sso/acme-corp/saml/login")
     assert "/dev/idp/sso" in page.url
     check_page(page)
