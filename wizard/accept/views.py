@@ -19,7 +19,7 @@ from ..models.types import utcnow
 from . import acceptance as svc
 from .acceptance import Outcome
 from .forms import ChangeAddressForm, CreateAccountForm, DeclineForm, RefundForm
-from .link import InvitationPage, LinkState, invitation_page
+from .link import InvitationPage, LinkState, invitation_page, owner_of
 
 bp = Blueprint("invite", __name__, url_prefix="/invitation")
 
@@ -55,6 +55,8 @@ def _context(page: InvitationPage, token: str) -> dict:
         "pay_url": balance_payment_url(page.subscription, here) if owes else None,
         "add_ons_url": add_ons_cancel_url(page.subscription, here) if has_add_ons else None,
         "support": support(),
+        # Whom an invitee who cannot pay here writes to (the blocker pages name them).
+        "business_owner": owner_of(link.business.id) if page.blockers else None,
         "page": page,
         "link": link,
         "invitation": link.invitation,
