@@ -94,9 +94,13 @@ def test_licensed_people_beyond_the_free_seats_block_until_one_click_makes_them_
 
     made_basic = submit(client, f"{base}/licenses/make-basic", {}, page=f"{base}/licenses")
     assert made_basic.location == f"{base}/licenses"
-    assert "2 people will now join as Basic." in text_of(client.get(made_basic.location))
+    after = text_of(client.get(made_basic.location))
+    assert "2 people will now join as Basic." in after
+    assert ("4 licenses purchased: 2 in use and 2 for this batch. None is free after this batch."
+            in after)
     assert confirm_licenses(client, base).location == f"{base}/check"
-    assert "0 free after this batch." in text_of(client.get(f"{base}/check"))
+    assert "4 licenses purchased; none free after this batch." in text_of(
+        client.get(f"{base}/check"))
     overrides = draft_of(app, base).data["licenses"]["overrides"]
     assert overrides == {"c@acme.example": "basic", "d@acme.example": "basic"}
 
