@@ -14,7 +14,7 @@ def test_owner_sees_members_seats_and_the_way_to_add_users(auth, client):
     text = text_of(page)
     for email in ("owner@acme.example", "admin@acme.example", "member@acme.example"):
         assert email in text
-    assert "Licenses: 2 of 10 in use, 0 held by pending invitations, 8 free." in text
+    assert "10 licenses purchased: 2 in use and 8 free." in text
     assert 'href="/users/add/"' in page.get_data(as_text=True)
     assert "Add users" in text
 

@@ -76,3 +76,17 @@ def test_only_the_signed_in_invitee_can_ask(app, client):
     token = invite(app, "ana.pro@acme.example")
     response = client.get(f"/invitation/{token}/change-address")
     assert response.status_code == 302 and response.headers["Location"].endswith(token)
+
+
+def test_the_page_calls_the_address_the_business_s_only_when_it_is_on_its_domains(app):
+    """acme.example is Acme Corp's verified domain; studio.example is not."""
+    token = invite(app, "ana.pro@acme.example")
+    ana = signed_in(app, "ana.pro@acme.example")
+    assert ("Your own account uses ana.pro@acme.example, an address of Acme Corp."
+            in text_of(ana.get(f"/invitation/{token}/change-address")))
+    token = invite(app, "gil.pro@studio.example")
+    gil = signed_in(app, "gil.pro@studio.example")
+    text = text_of(gil.get(f"/invitation/{token}/change-address"))
+    assert "an address of Acme Corp" not in text
+    assert ("Your own account uses gil.pro@studio.example, the address Acme Corp sent the "
+            "invitation to. If it is a personal account") in text

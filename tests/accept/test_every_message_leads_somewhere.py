@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.accept.factory import invite
-from tests.helpers import h1_of, signed_in
+from tests.helpers import h1_of, signed_in, text_of
 from tests.invite.flow import add_people, confirm_licenses, heads_up, start
 from wizard.extensions import db
 from wizard.models import User
@@ -98,6 +98,20 @@ def test_the_balance_blocker_without_a_payment_page_names_support_and_no_dead_li
     client = signed_in(app, "emil.pro@acme.example")
     page = client.get(f"/invitation/{token}")
     assert "mailto:help@platform.example" in links_in_main(page)
+    follow_every_link(app, client, page)
+
+
+@pytest.mark.parametrize("email", ["emil.pro@acme.example", "gil.pro@studio.example"])
+def test_without_a_payment_page_or_support_the_blocker_names_the_owner_to_write_to(app, email):
+    token = invite(app, email)
+    client = signed_in(app, email)
+    page = client.get(f"/invitation/{token}")
+    notice = re.sub(r" ([:.,])", r"\1", text_of(page))  # text_of spaces out the link
+    assert "people who run it" not in notice
+    assert ("This app cannot take payments yet. Write to Olivia Owner, the owner of Acme Corp, "
+            "at owner@acme.example: they can arrange it with the platform for you.") in notice
+    assert "mailto:owner@acme.example" in links_in_main(page)
+    assert "contact the platform's support team" not in notice  # there is none configured
     follow_every_link(app, client, page)
 
 

@@ -64,7 +64,10 @@ def test_a_member_sees_their_membership_on_an_accessible_page(tab):
     check_page(tab, "My account")
     text = tab.locator("main").inner_text()
     assert "Acme Corp" in text
-    assert "ask an owner or admin" in text
+    # Named, with a way to write to them: not "ask an owner or admin" of nobody in particular.
+    assert ("To invite people, ask its owner, Olivia Owner, at owner@acme.example, or one of "
+            "its admins.") in text
+    assert tab.locator('#ask-the-owner a[href="mailto:owner@acme.example"]').count() == 1
 
 
 def test_a_member_who_opens_users_is_told_why_not(tab):

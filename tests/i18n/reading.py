@@ -79,6 +79,11 @@ def english_left_in(text: str) -> list[str]:
 
 # --- short messages: button labels, table headings, page names ----------------------------
 
+# The demo's people and businesses: their names are no sign of a language.
+DEMO_NAMES = ("Olivia Owner", "Adam Admin", "Mia Member", "Ana Pro", "Ben Pro", "Dora Basic",
+              "Emil Pro", "Fay Pro", "Finn Helper", "Flora Helper", "Gus", "Acme Corp", "Globex",
+              "Deutsch")  # the language switch names each language in itself
+
 _EDGES = " .,:;!?()…–-"
 _WORDS_ONLY = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)?")
 

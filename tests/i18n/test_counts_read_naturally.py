@@ -3,6 +3,7 @@ with 0, 1, 2 and 5, puts the right form of its noun after the number ("1 license
 "1 Lizenz", "2 Lizenzen"); and where a page can show 0, it says so in words ("No licenses are
 free now"), never "Only 0 licenses"."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -101,3 +102,67 @@ def test_where_no_license_is_free_the_pages_say_so_in_words(lang, app, auth, cli
         assert not ZERO[lang].findall(text), f"{path} ({lang}): {ZERO[lang].findall(text)}"
         if says:
             assert says[lang == "de"] in text, f"{path} ({lang}) does not say {says}:\n{text}"
+
+
+# --- The seat sentence, with every part 0, 1 or many ---------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_seat_sentence_leaves_out_what_is_zero_and_agrees_with_every_number(lang, app):
+    from flask_babel import force_locale
+
+    from wizard.common.seat_words import batch_summary, seat_summary
+
+    problems, said = [], {}
+    with app.test_request_context(), force_locale(lang):
+        for in_use in COUNTS:
+            for pending in COUNTS:
+                for free in COUNTS:
+                    purchased = in_use + pending + free
+                    said[(in_use, pending, free)] = users = seat_summary(
+                        purchased, in_use, pending, free)
+                    wizard = batch_summary(purchased + free, in_use, pending, free)
+                    for text in (users, wizard):
+                        if re.search(r"(?<![\d.,])0(?![\d.,])", text):
+                            problems.append(f"a zero in numbers: {text!r}")
+                        for n in COUNTS[1:]:
+                            problems += [f"{n}: {w!r} in {text!r}"
+                                         for w in wrong_form(text, n, lang)]
+    assert not problems, "\n".join(problems)
+    # What the Users page says, as an owner reads it, for a few of them.
+    expected = {
+        "en": {
+            (2, 0, 5): "7 licenses purchased: 2 in use and 5 free.",
+            (2, 1, 5): "8 licenses purchased: 2 in use, 1 held by a pending invitation, "
+                       "and 5 free.",
+            (5, 5, 0): "10 licenses purchased: 5 in use and 5 held by pending invitations. "
+                       "None is free.",
+            (5, 0, 0): "5 licenses purchased, all in use.",
+            (1, 0, 0): "1 license purchased, in use.",
+            (0, 0, 2): "2 licenses purchased, all free.",
+            (0, 1, 0): "1 license purchased, held by a pending invitation.",
+        },
+        "de": {
+            (2, 0, 5): "7 Lizenzen gekauft: 2 belegt und 5 frei.",
+            (2, 1, 5): "8 Lizenzen gekauft: 2 belegt, 1 für eine ausstehende Einladung "
+                       "reserviert und 5 frei.",
+            (5, 2, 0): "7 Lizenzen gekauft: 5 belegt und 2 für ausstehende Einladungen "
+                       "reserviert. Keine ist frei.",
+            (5, 0, 0): "5 Lizenzen gekauft, alle belegt.",
+            (1, 0, 0): "1 Lizenz gekauft, belegt.",
+        },
+    }
+    for counts, sentence in expected[lang].items():
+        assert said[counts] == sentence, f"{counts}: {said[counts]!r}"
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_users_page_and_the_wizard_leave_zero_out_of_the_seat_sentence(
+    lang, app, auth, client
+):
+    auth.sign_in()
+    if lang == "de":
+        choose_german(client, "/users/")
+    users = text_of(client.get("/users/"))
+    assert {"en": "10 licenses purchased: 2 in use and 8 free.",
+            "de": "10 Lizenzen gekauft: 2 belegt und 8 frei."}[lang] in users
+    assert not re.search(r"(?<![\d.,])0 ", users), users

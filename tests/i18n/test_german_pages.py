@@ -11,12 +11,14 @@ from sqlalchemy import select
 from tests.helpers import submit, text_of
 from tests.i18n.conftest import choose_german
 from tests.i18n.reading import (
+    DEMO_NAMES,
     GERMAN_LONG_DATE,
     GERMAN_MONEY,
     GERMAN_SHORT_DATE,
     english_left_in,
     fold,
     problems_of_german,
+    short_english_left_in,
     visible_text,
 )
 from wizard.accept import tokens
@@ -26,6 +28,21 @@ from wizard.invite.batches import invitation_context
 from wizard.invite.drafts import Person
 from wizard.models import DeliveryStatus, Invitation, InvitationStatus, OutboxEmail, User, UserType
 from wizard.models.types import utcnow
+
+
+def german_problems(where: str, html: str, *, is_page: bool = True) -> list[str]:
+    """What betrays English on a German page or email: sentences, dates and amounts, and
+    also labels and headings of one or two words ("Pending", "Sent")."""
+    short = short_english_left_in(visible_text(html), DEMO_NAMES)
+    return problems_of_german(where, html, is_page=is_page) + [
+        f"{where}: English {s!r}" for s in short
+    ]
+
+
+def english_in(text: str) -> list[str]:
+    """English left in a German text: stretches of three words or more, and short labels."""
+    return english_left_in(text) + short_english_left_in(text, DEMO_NAMES)
+
 
 OWNER = "owner@acme.example"
 
@@ -74,7 +91,7 @@ def read(client, url: str, problems: list[str], *, status: int = 200) -> str:
     response = client.get(url)
     assert response.status_code == status, f"{url}: {response.status_code}"
     html = response.get_data(as_text=True)
-    problems += problems_of_german(url, html)
+    problems += german_problems(url, html)
     return visible_text(html)
 
 
@@ -90,13 +107,13 @@ def test_the_signed_out_pages_and_error_pages_are_german(german_client):
     read(german_client, "/guide/", problems)
     wrong = submit(german_client, "/sign-in",
                    {"email": "owner@acme.example", "password": "not the password"})
-    problems += problems_of_german("/sign-in (wrong password)", wrong.get_data(as_text=True))
+    problems += german_problems("/sign-in (wrong password)", wrong.get_data(as_text=True))
     assert "stimmen nicht" in text_of(wrong)
     empty = submit(german_client, "/sign-in", {"email": "", "password": ""})
-    problems += problems_of_german("/sign-in (empty)", empty.get_data(as_text=True))
+    problems += german_problems("/sign-in (empty)", empty.get_data(as_text=True))
     assert "Es gibt ein Problem" in text_of(empty)
     expired_form = german_client.post("/sign-in", data={"email": "x@example.com"})
-    problems += problems_of_german("/sign-in (stale form)", expired_form.get_data(as_text=True))
+    problems += german_problems("/sign-in (stale form)", expired_form.get_data(as_text=True))
     assert not problems, "\n".join(problems)
 
 
@@ -145,7 +162,7 @@ def test_a_german_csv_export_has_german_headers(app, client, auth):
     sign_in_in_german(auth, client, OWNER)
     for url in ("/users/pending/export.csv", "/users/audit-log/export.csv"):
         header = client.get(url).get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
-        assert not english_left_in(header) and "Email" not in header, f"{url}: {header}"
+        assert not english_in(header) and "Email" not in header, f"{url}: {header}"
 
 
 def test_members_and_individuals_read_their_pages_in_german(app, client, auth):
@@ -221,7 +238,7 @@ def test_the_wizard_is_german_from_start_to_sent(app, client, auth):
     mistakes = "\n".join(["ana.pro@acme.example", "not-an-address", "ANA.PRO@acme.example", OWNER])
     wrong = submit(client, f"{base}/people",
                    {"addresses": mistakes, "default_type": "licensed", "check": "1"})
-    problems += problems_of_german("people (with mistakes)", wrong.get_data(as_text=True))
+    problems += german_problems("people (with mistakes)", wrong.get_data(as_text=True))
     assert "Es fehlt das @" in text_of(wrong) and "Ihre eigene Adresse" in text_of(wrong)
     everyone = "ben.pro@acme.example\nAna Pro <ana.pro@acme.example>\nchen.pro@partner.example"
     people = submit(client, f"{base}/people",
@@ -234,7 +251,7 @@ def test_the_wizard_is_german_from_start_to_sent(app, client, auth):
     frame, *messages = heads_up.split("=" * 70)
     german = [frame] + [m for m in messages if "ben.pro@acme.example" in m.split("\n", 2)[1]]
     assert len(german) == 2 and "Guten Tag" in german[1]
-    problems += [f"heads-up download: {s!r}" for s in english_left_in(fold("".join(german)))]
+    problems += [f"heads-up download: {s!r}" for s in english_in(fold("".join(german)))]
     to_check = submit(client, f"{base}/heads-up", {
         "send": "1", "subject": "Hallo {name}", "body": "Eine Einladung kommt."})
     read(client, to_check.location, problems)  # the check page before the heads-up goes
@@ -245,7 +262,7 @@ def test_the_wizard_is_german_from_start_to_sent(app, client, auth):
     assert submit(client, f"{base}/licenses", {"confirm": "1"}).status_code == 302
     read(client, f"{base}/check", problems)
     email = client.get(f"{base}/check/invitation-email").get_data(as_text=True)
-    problems += problems_of_german("invitation email preview", email, is_page=False)
+    problems += german_problems("invitation email preview", email, is_page=False)
     sent = submit(client, f"{base}/send", {}, page=f"{base}/check")
     assert sent.status_code == 302, sent.status_code
     read(client, sent.location, problems)
@@ -261,7 +278,7 @@ def test_the_quick_guide_pdf_is_german(app, client, auth):
     assert "Kurzanleitung für Inhaber und Administratoren" in text
     assert GERMAN_LONG_DATE.search(text), "the PDF's date is not German"
     assert reader.trailer["/Root"].get("/Lang") == "de"
-    left = english_left_in(text)
+    left = english_in(text)
     assert not left, f"English in the German PDF: {left[:10]}"
 
 
@@ -318,11 +335,16 @@ def test_every_kind_of_email_is_german(app):
             for context in variants:
                 mail = render_email(kind, locale="de", context=context)
                 where = f"{kind} email ({context.get('user_type') or context.get('method', '')})"
-                problems += [f"{where} subject: {s!r}" for s in english_left_in(mail.subject)]
-                problems += [f"{where} text: {s!r}" for s in english_left_in(fold(mail.text))]
-                problems += problems_of_german(f"{where} HTML", mail.html, is_page=False)
+                problems += [f"{where} subject: {s!r}" for s in english_in(mail.subject)]
+                problems += [f"{where} text: {s!r}" for s in english_in(fold(mail.text))]
+                problems += german_problems(f"{where} HTML", mail.html, is_page=False)
                 if kind in ("invitation", "reminder"):
                     assert GERMAN_LONG_DATE.search(mail.text), f"{where}: no German date"
                 if kind == "receipt":
                     assert GERMAN_MONEY.search(mail.text) and GERMAN_MONEY.search(mail.subject)
     assert not problems, "\n".join(problems)
+
+
+def test_the_german_reading_finds_a_short_english_label_but_not_a_name():
+    page = '<html lang="de"><main><h1>Ausstehend</h1><p>Pending</p><p>Olivia Owner</p></main>'
+    assert german_problems("/planted", page) == ["/planted: English 'Pending'"]

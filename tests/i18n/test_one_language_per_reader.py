@@ -8,6 +8,7 @@ from datetime import timedelta
 from tests.delivery.samples import SAMPLES, email_kinds, render_sample
 from tests.helpers import submit
 from tests.i18n.reading import (
+    DEMO_NAMES,
     english_left_in,
     fold,
     german_left_in,
@@ -77,10 +78,6 @@ def test_short_labels_of_the_other_language_are_found_and_shared_words_are_not(a
     assert short_english_left_in("no-reply@invite.example, Basis-Benutzer") == []
 
 
-# The demo's people and businesses: their names are no sign of a language.
-DEMO_NAMES = ("Olivia Owner", "Adam Admin", "Mia Member", "Ana Pro", "Ben Pro", "Dora Basic",
-              "Emil Pro", "Fay Pro", "Finn Helper", "Flora Helper", "Gus", "Acme Corp", "Globex",
-              "Deutsch")  # the language switch names each language in itself
 
 
 def read_english(client, url: str, problems: list[str], *, status: int = 200) -> None:

@@ -80,7 +80,7 @@ def test_licensed_people_beyond_the_free_seats_block_until_one_click_makes_them_
     page = client.get(f"{base}/licenses")
     assert "<svg" in page.get_data(as_text=True)  # the picture, and the same in words:
     assert (
-        "4 licenses purchased: 2 in use, 0 held by pending invitations, 4 for this batch."
+        "4 licenses purchased: 2 in use and 4 for this batch."
         " 2 of them fit in your free licenses; that is 2 more than you have."
     ) in text_of(page)
     assert "Not enough licenses" in text_of(page)
@@ -94,9 +94,13 @@ def test_licensed_people_beyond_the_free_seats_block_until_one_click_makes_them_
 
     made_basic = submit(client, f"{base}/licenses/make-basic", {}, page=f"{base}/licenses")
     assert made_basic.location == f"{base}/licenses"
-    assert "2 people will now join as Basic." in text_of(client.get(made_basic.location))
+    after = text_of(client.get(made_basic.location))
+    assert "2 people will now join as Basic." in after
+    assert ("4 licenses purchased: 2 in use and 2 for this batch. None is free after this batch."
+            in after)
     assert confirm_licenses(client, base).location == f"{base}/check"
-    assert "0 free after this batch." in text_of(client.get(f"{base}/check"))
+    assert "4 licenses purchased; none free after this batch." in text_of(
+        client.get(f"{base}/check"))
     overrides = draft_of(app, base).data["licenses"]["overrides"]
     assert overrides == {"c@acme.example": "basic", "d@acme.example": "basic"}
 
@@ -146,5 +150,5 @@ def test_the_seat_picture_counts_only_pending_licensed_invitations_still_in_date
     auth.sign_in()
     base = at_licenses(client, "a@acme.example\nb@acme.example", "licensed")
     assert (
-        "10 licenses purchased: 2 in use, 1 held by pending invitations, 2 for this batch."
+        "10 licenses purchased: 2 in use, 1 held by a pending invitation, and 2 for this batch."
     ) in text_of(client.get(f"{base}/licenses"))

@@ -23,14 +23,15 @@ def legend_and_sentence(page) -> tuple[dict[str, int], dict[str, int]]:
         legend[kind] = int(re.search(r"\d+", words).group())
     caption = re.sub(r"\s+", " ", re.search(r"<figcaption[^>]*>(.*?)</figcaption>", html, re.S)
                      .group(1))
-    sentence = dict(
-        zip(
-            ("purchased", "in_use", "pending", "batch"),
-            map(int, re.match(r"\s*(\d+) licenses? purchased: (\d+) in use, (\d+) held by "
-                              r"pending invitations, (\d+) for this batch\.", caption).groups()),
-            strict=True,
-        )
-    )
+    # A part that is zero is left out of the sentence ("4 licenses purchased: 2 in use and 4
+    # for this batch"), so a part not named counts 0.
+    head = re.match(r"\s*(\d+) licenses? purchased: (.*?)\.", caption)
+    sentence = {"purchased": int(head.group(1))}
+    for kind, words in (("in_use", r"in use"), ("pending", r"held by (?:a )?pending invitations?"),
+                        ("batch", r"for this batch")):
+        part = re.search(rf"(\d+) {words}", head.group(2))
+        sentence[kind] = int(part.group(1)) if part else 0
+    assert not re.search(r"(?<![\d,])0 ", caption), f"a zero in numbers: {caption}"
     over = re.search(r"that is (\d+) more than you have", caption)
     sentence["over"] = int(over.group(1)) if over else 0
     return legend, sentence

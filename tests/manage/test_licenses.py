@@ -67,7 +67,7 @@ def test_members_are_listed_owners_then_admins_then_members_each_by_name(app, au
 def test_a_basic_member_gets_a_license_while_seats_are_free(app, auth, client):
     mia = member_id(app, "member@acme.example")
     auth.sign_in()
-    assert "Licenses: 2 of 10 in use, 0 held by pending invitations, 8 free." in text_of(
+    assert "10 licenses purchased: 2 in use and 8 free." in text_of(
         client.get("/users/")
     )
     response = give(client, mia, back="/users/?q=mia")
@@ -76,7 +76,7 @@ def test_a_basic_member_gets_a_license_while_seats_are_free(app, auth, client):
     assert audit_actions(app) == ["license_assigned"]
     text = text_of(client.get("/users/"))
     assert "Mia Member now has a license." in text
-    assert "Licenses: 3 of 10 in use, 0 held by pending invitations, 7 free." in text
+    assert "10 licenses purchased: 3 in use and 7 free." in text
 
 
 def test_no_license_is_given_when_every_seat_is_used_or_held(app, auth, client):
@@ -115,7 +115,7 @@ def test_taking_a_license_back_says_what_the_person_loses_first(app, auth, clien
     assert audit_actions(app) == ["license_removed"]
     text = text_of(client.get("/users/"))
     assert "Adam Admin is now a Basic user." in text
-    assert "Licenses: 1 of 10 in use, 0 held by pending invitations, 9 free." in text
+    assert "10 licenses purchased: 1 in use and 9 free." in text
 
 
 def test_a_basic_member_has_no_license_to_take_back(app, auth, client):
@@ -223,7 +223,7 @@ def test_the_users_page_costs_the_same_statements_with_many_members(app, auth, c
 def test_only_pending_licensed_invitations_still_in_date_hold_a_seat(app, auth, client):
     hold_seats_every_way(app)
     auth.sign_in()
-    assert "Licenses: 2 of 10 in use, 1 held by pending invitations, 7 free." in text_of(
+    assert "10 licenses purchased: 2 in use, 1 held by a pending invitation, and 7 free." in text_of(
         client.get("/users/")
     )
 

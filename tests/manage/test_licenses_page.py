@@ -99,7 +99,9 @@ def test_an_admin_may_look_but_not_change(app, client, auth):
     auth.sign_in("admin@acme.example")
     page = client.get("/users/licenses/?seats=1")
     assert h1_of(page) == "Licenses"
-    assert "Only the owner of Acme Corp can buy or cancel licenses." in text_of(page)
+    assert ("Only the owner of Acme Corp, Olivia Owner, can buy or cancel licenses. If you need "
+            "more, write to them at owner@acme.example") in text_of(page)
+    assert 'href="mailto:owner@acme.example"' in page.text
     assert 'name="seats"' not in page.text
 
 

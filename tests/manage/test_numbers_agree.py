@@ -137,6 +137,6 @@ def test_the_licenses_page_and_the_users_page_tell_the_databases_numbers(app, au
         assert f"{label} {value}" in licenses, f"the licenses page: {label} is not {value}"
     users = text_of(client.get("/users/"))
     assert (
-        f"Licenses: {in_use} of {purchased} in use, {pending} held by pending invitations, "
-        f"{free} free." in users
+        f"{purchased} licenses purchased: {in_use} in use, {pending} held by a pending "
+        f"invitation, and {free} free." in users
     )

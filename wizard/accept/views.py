@@ -14,12 +14,13 @@ from ..accounts.billing import add_ons_cancel_url, balance_payment_url, support
 from ..common.access import keeps_input_on_csrf_error
 from ..common.forms import EmptyForm
 from ..common.layout import money
+from ..domains.verification import verified_domain_names
 from ..common.security import start_session
 from ..models.types import utcnow
 from . import acceptance as svc
 from .acceptance import Outcome
 from .forms import ChangeAddressForm, CreateAccountForm, DeclineForm, RefundForm
-from .link import InvitationPage, LinkState, invitation_page
+from .link import InvitationPage, LinkState, invitation_page, owner_of
 
 bp = Blueprint("invite", __name__, url_prefix="/invitation")
 
@@ -55,6 +56,8 @@ def _context(page: InvitationPage, token: str) -> dict:
         "pay_url": balance_payment_url(page.subscription, here) if owes else None,
         "add_ons_url": add_ons_cancel_url(page.subscription, here) if has_add_ons else None,
         "support": support(),
+        # Whom an invitee who cannot pay here writes to (the blocker pages name them).
+        "business_owner": owner_of(link.business.id) if page.blockers else None,
         "page": page,
         "link": link,
         "invitation": link.invitation,
@@ -206,7 +209,11 @@ def change_address(token: str):
             if problem == AddressProblem.TAKEN
             else _("This is the address your account has now. Choose another one.")
         )
-    return render_template("accept/change_address.html", form=form, **_context(page, token))
+    # "an address of Acme Corp" only when its domain is one of the business's verified domains.
+    host = page.viewer.email.rpartition("@")[2].lower()
+    of_business = host in verified_domain_names(page.link.business.id)
+    return render_template("accept/change_address.html", form=form, of_business=of_business,
+                           **_context(page, token))
 
 
 @bp.route("/<token>/ask-again", methods=["POST"])

@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from .seat_words import batch_summary, seat_summary
+
 
 def money(amount: Decimal, currency: str) -> str:
     """An amount in the reader's language: $15.99 in English, 15,99 $ in German."""
@@ -71,6 +73,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["page_title"] = page_title
     app.jinja_env.filters["mailto"] = mailto
+    app.jinja_env.globals.update(seat_summary=seat_summary, batch_summary=batch_summary)
     app.jinja_env.filters["number"] = format_decimal  # 20,000 in English, 20.000 in German
     app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
     app.jinja_env.filters["datetime"] = (

@@ -48,7 +48,20 @@ def _overview(notices_form: ResponseNoticesForm | None = None):
         ),
         support=billing.support(),
         notices_form=notices_form,
+        owner=_owner_to_ask(),
     )
+
+
+def _owner_to_ask() -> User | None:
+    """A business member's owner, named with a way to write to them; nobody for the others."""
+    if not current_user.account.is_business or current_user.role != Role.MEMBER:
+        return None
+    return db.session.execute(
+        select(User)
+        .where(User.account_id == current_user.account_id, User.role == Role.OWNER)
+        .order_by(User.id)
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def _password_key() -> str:

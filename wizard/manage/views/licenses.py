@@ -12,6 +12,7 @@ from ...accounts.billing import license_change, payment_url, support
 from ...common.access import manager_required
 from ...models import Role
 from ..forms import LicenseSeatsForm
+from ..roles import owner_of
 from ..seats import seat_count
 
 bp = Blueprint("licenses", __name__, url_prefix="/users/licenses")
@@ -35,6 +36,8 @@ def index():
     if form.seats.data is None and not form.errors:
         form.seats.data = seats.purchased
     status = 400 if form.errors else 200
+    # An admin is told whom to ask for more licenses, by name and address.
+    owner = None if is_owner else owner_of(current_user.account_id)
     return render_template(
-        "manage/licenses/index.html", form=form, seats=seats, is_owner=is_owner
+        "manage/licenses/index.html", form=form, seats=seats, is_owner=is_owner, owner=owner
     ), status
