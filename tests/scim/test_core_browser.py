@@ -21,7 +21,7 @@ from tests.helpers import served_in_a_thread
 from tests.scim.core_support import NOW, acme, fields
 from wizard.extensions import db
 from wizard.scim import provisioning
-from wizard.scim.resources import User, WorkEmail, provider
+from wizard.scim.resources import User, UserName, WorkEmail, provider
 
 SHOTS = Path(os.environ.get("SCIM_SCREENSHOTS") or tempfile.mkdtemp(prefix="scim-shots-"))
 
@@ -93,7 +93,13 @@ def _scim_client(served: str, token: str) -> SyncSCIMClient:
 
 
 def _person(email: str) -> User:
-    return User(user_name=email, emails=[WorkEmail(value=email, type=WorkEmail.Type.work)])
+    """As Okta and Entra ID send a person: with the name (both require one)."""
+    given, _dot, family = email.split("@")[0].partition(".")
+    return User(
+        user_name=email,
+        name=UserName(given_name=given.title(), family_name=family.title()),
+        emails=[WorkEmail(value=email, type=WorkEmail.Type.work)],
+    )
 
 
 def test_an_owner_connects_a_scim_client_and_sees_the_people_it_pushes(tab, served):
