@@ -334,7 +334,8 @@ def test_a_license_given_by_hand_comes_back_on_reactivation_when_one_is_free(app
         replace(scim_id, "gus@acme.example", active=True)
         gus = person("gus@acme.example")
         assert gus.deactivated_at is None and gus.user_type == UserType.BASIC
-        assert len(mails("scim_without_license", "owner@acme.example")) == 1
+        told = mails("scim_without_license", "owner@acme.example")
+        assert [mail.context["held"] for mail in told] == [True]  # "held a license before"
         # Told once: a later update does not try again.
         replace(scim_id, "gus@acme.example", display_name="Gus Again")
         assert len(mails("scim_without_license")) == 1

@@ -100,7 +100,8 @@ def license_if_wanted(
     if seat_count(account).free > 0:
         user.user_type = UserType.LICENSED
         return True
-    tell_owner_no_license_was_free(account, user)
+    by_hand = held and not wants_license(identity.user_type)
+    tell_owner_no_license_was_free(account, user, held=by_hand)
     record("scim_no_license", account, identity)
     return False
 
@@ -147,8 +148,9 @@ def raise_owner_problem() -> None:
     )
 
 
-def tell_owner_no_license_was_free(account: Account, who: User) -> None:
-    """The owner hears that the provider asked for a license and none was free."""
+def tell_owner_no_license_was_free(account: Account, who: User, *, held: bool = False) -> None:
+    """The owner hears that the provider asked for a license (or reactivated someone who
+    `held` one by hand) and none was free."""
     owner = owner_of(account.id)
     if owner is None:
         return
@@ -163,5 +165,6 @@ def tell_owner_no_license_was_free(account: Account, who: User) -> None:
             "member_name": who.name,
             "business": account.name,
             "seats": account.license_seats,
+            "held": held,
         },
     )
