@@ -123,6 +123,10 @@ SAMPLES: tuple[Sample, ...] = (
         "business": "Acme Corp", "owner_name": "Olivia Owner", "member_name": "",
         "member_email": "gus@acme.example", "seats": 1,
     }),
+    Sample("scim_without_license", "held-by-hand", {
+        "business": "Acme Corp", "owner_name": "Olivia Owner", "member_name": "Gus New",
+        "member_email": "gus@acme.example", "seats": 5, "held": True,
+    }),
     Sample("resend_requested", "owner", {**_BEN, "valid_days": 30}),
     Sample("responses_summary", "owner", {
         **_INVITER, "day": "2026-12-05",

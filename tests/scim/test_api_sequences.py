@@ -145,3 +145,43 @@ def test_listing_pages_through_everyone_in_a_fixed_number_of_queries(app, acme):
     with count_statements(engine) as large:
         acme.get("/Users?count=12")
     assert large["n"] == small["n"]
+
+
+def test_a_filter_on_active_matches_what_the_resources_read(app, acme):
+    """A pending invitee reads active false, whatever the provider asked for, and a filter on
+    active finds people by what their resource reads (a query, not a loop)."""
+    ana = acme.post("/Users", new_user("ana.pro@acme.example")).get_json()  # invited, pending
+    gus = acme.post("/Users", new_user("gus@acme.example")).get_json()
+    ida = acme.post("/Users", new_user("ida@acme.example")).get_json()
+    off = patch_op({"op": "replace", "path": "active", "value": False})
+    assert acme.patch(f"/Users/{ida['id']}", off).status_code == 200
+
+    def found(wanted: str) -> dict:
+        listed = acme.get("/Users", query_string={"filter": wanted}).get_json()["Resources"]
+        return {person["userName"]: person["active"] for person in listed}
+
+    assert found('active eq true and userName ew "@acme.example"') == {gus["userName"]: True}
+    assert found("active eq false") == {ana["userName"]: False, ida["userName"]: False}
+    assert found("active ne true") == found("active eq false")
+    assert found("not (active eq false)") == found("active eq true")
+
+
+def test_entra_ids_default_patches_on_attributes_not_kept_are_accepted(app, acme):
+    """Entra ID's default mapping PATCHes phone numbers, addresses and the enterprise manager
+    with filtered paths; the app keeps none of them, so they succeed and change nothing,
+    while the operations beside them still apply."""
+    gus = acme.post("/Users", new_user("gus@acme.example")).get_json()
+    user = f"/Users/{gus['id']}"
+    enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+    answer = acme.patch(user, patch_op(
+        {"op": "Add", "path": 'phoneNumbers[type eq "work"].value', "value": "+1 555 0100"},
+        {"op": "Add", "path": 'addresses[type eq "work"].formatted', "value": "1 Main St"},
+        {"op": "Add", "path": f"{enterprise}:manager", "value": "a-manager-id"},
+        {"op": "Add", "path": f"{enterprise}:department", "value": "Sales"},
+        {"op": "Replace", "path": "displayName", "value": "Gus Entra"},
+    ))
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.get_json()["displayName"] == "Gus Entra"
+    only_ignored = patch_op({"op": "Add", "path": "title", "value": "Boss"})
+    assert acme.patch(user, only_ignored).get_json()["displayName"] == "Gus Entra"
+    assert _member(app, "gus@acme.example").name == "Gus Entra"

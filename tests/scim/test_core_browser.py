@@ -6,8 +6,14 @@ instead when REQUIRE_BROWSER is set).
 """
 
 import logging
+import os
+import tempfile
+from pathlib import Path
 
+import httpx2
 import pytest
+from scim2_client.engines.httpx2 import SyncSCIMClient
+from scim2_models import UnauthorizedException
 
 from tests.conftest import make_app, reset_database, seed
 from tests.domains.test_browser import check_page, chromium, sign_in  # noqa: F401 (fixture)
@@ -15,6 +21,9 @@ from tests.helpers import served_in_a_thread
 from tests.scim.core_support import NOW, acme, fields
 from wizard.extensions import db
 from wizard.scim import provisioning
+from wizard.scim.resources import User, UserName, WorkEmail, provider
+
+SHOTS = Path(os.environ.get("SCIM_SCREENSHOTS") or tempfile.mkdtemp(prefix="scim-shots-"))
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +83,63 @@ def test_the_users_page_with_scim_tags_is_accessible(tab):
         assert "Provisioned by SCIM" in text and "Deactivated" in text
     else:
         assert "Über SCIM bereitgestellt" in text and "Deaktiviert" in text
+
+
+def _scim_client(served: str, token: str) -> SyncSCIMClient:
+    http = httpx2.Client(
+        base_url=f"{served}/scim/v2", headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
+    return SyncSCIMClient(http, provider=provider())
+
+
+def _person(email: str) -> User:
+    """As Okta and Entra ID send a person: with the name (both require one)."""
+    given, _dot, family = email.split("@")[0].partition(".")
+    return User(
+        user_name=email,
+        name=UserName(given_name=given.title(), family_name=family.title()),
+        emails=[WorkEmail(value=email, type=WorkEmail.Type.work)],
+    )
+
+
+def test_an_owner_connects_a_scim_client_and_sees_the_people_it_pushes(tab, served):
+    """Issue 24's "done when": a token made on the page (shown once), a SCIM client creates a
+    new person and someone with a Pro account of their own; the first is on the Users page
+    tagged "Provisioned by SCIM", the second on the Pending tab; a revoked token gets 401."""
+    newcomer = f"nina.{tab.lang}@acme.example"
+    pro = "ana.pro@acme.example" if tab.lang == "en" else "ben.pro@acme.example"
+    sign_in(tab, "owner@acme.example")
+    tab.goto("/users/single-sign-on/scim/")
+    _in_language(tab)
+    tab.locator("#create-token").click()
+    token = tab.locator("#new-token").inner_text().strip()
+    assert token.startswith("scim_")
+    tab.screenshot(path=str(SHOTS / f"scim-token-shown-{tab.lang}.png"), full_page=True)
+    tab.reload()
+    assert tab.locator("#new-token").count() == 0  # shown once
+    assert token not in tab.content()
+
+    scim = _scim_client(served, token)
+    made = scim.create(_person(newcomer))
+    invited = scim.create(_person(pro))
+    assert (made.active, invited.active) == (True, False)
+
+    tab.goto("/users/")
+    row = tab.locator("tr", has_text=newcomer)
+    tag = "Provisioned by SCIM" if tab.lang == "en" else "Über SCIM bereitgestellt"
+    assert tag in row.inner_text()
+    assert tab.locator("main").get_by_text(pro).count() == 0
+    check_page(tab)
+    tab.screenshot(path=str(SHOTS / f"scim-users-{tab.lang}.png"), full_page=True)
+    tab.goto("/users/pending/")
+    assert tab.locator("main").get_by_text(pro).count() >= 1
+    tab.screenshot(path=str(SHOTS / f"scim-pending-{tab.lang}.png"), full_page=True)
+
+    tab.goto("/users/single-sign-on/scim/")
+    tab.locator("tr", has_text=token[-4:]).locator("button[id^=revoke-]").click()
+    tab.wait_for_load_state()
+    assert tab.locator("tr", has_text=token[-4:]).count() == 0
+    tab.screenshot(path=str(SHOTS / f"scim-token-revoked-{tab.lang}.png"), full_page=True)
+    with pytest.raises(UnauthorizedException):  # the 401 error body, as the client reads it
+        scim.query(User)
+    assert scim.client.get("/Users").status_code == 401

@@ -311,3 +311,31 @@ def test_a_deactivated_member_refused_by_single_sign_on_too(app):
             protocol="saml", now=NOW,
         )
         assert outcome.kind == Kind.REFUSED and outcome.refusal.value == "deactivated"
+
+
+def test_a_license_given_by_hand_comes_back_on_reactivation_when_one_is_free(app):
+    """No userType asks for a license, but the owner gave Gus one: deactivating frees it and
+    reactivating gives it back; when none is free by then, Basic and the owner is told."""
+    with app.app_context():
+        scim_id = create("gus@acme.example")
+        person("gus@acme.example").user_type = UserType.LICENSED  # by hand, on the Users page
+        db.session.commit()
+        replace(scim_id, "gus@acme.example", active=False)
+        assert person("gus@acme.example").user_type == UserType.BASIC
+        replace(scim_id, "gus@acme.example", active=True)
+        assert person("gus@acme.example").user_type == UserType.LICENSED
+        assert identity(scim_id).license_held is False
+        assert mails("scim_without_license") == []
+
+        replace(scim_id, "gus@acme.example", active=False)
+        assert identity(scim_id).license_held is True
+        acme().license_seats = 2  # the seats left are all taken meanwhile
+        db.session.commit()
+        replace(scim_id, "gus@acme.example", active=True)
+        gus = person("gus@acme.example")
+        assert gus.deactivated_at is None and gus.user_type == UserType.BASIC
+        told = mails("scim_without_license", "owner@acme.example")
+        assert [mail.context["held"] for mail in told] == [True]  # "held a license before"
+        # Told once: a later update does not try again.
+        replace(scim_id, "gus@acme.example", display_name="Gus Again")
+        assert len(mails("scim_without_license")) == 1

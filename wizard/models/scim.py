@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -40,6 +40,9 @@ class ScimIdentity(db.Model):
     # a Licensed member, anything else to Basic (provisioning.wants_license).
     user_type: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # The member held a license when the provider deactivated them (given by hand, whatever
+    # the userType): reactivating gives it back when one is free (members.reactivate).
+    license_held: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     updated_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

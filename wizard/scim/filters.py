@@ -4,6 +4,9 @@ scim2-models parses the filter into a tree; this walks the tree and builds the W
 so a list is one indexed query whatever the number of identities, never a loop in Python.
 userName and emails are compared case-insensitively through their lower-cased columns
 (user_name_key, email: both indexed per account), externalId exactly (it is caseExact).
+`active` is what the resource reads (provisioning.is_member_active), not what the provider
+asked for: a member of this business who is not deactivated; an invitee who has not yet
+accepted reads false, in the resource and in a filter alike.
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ from scim2_models.path import (
     Present,
     ValuePath,
 )
-from sqlalchemy import ColumnElement, and_, false, func, not_, or_, true
+from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, true
 
-from ..models import ScimIdentity
+from ..models import ScimIdentity, User
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:user"
 MAX_FILTER = 1000  # characters: a longer filter is refused before it is parsed
@@ -47,10 +50,20 @@ _COLUMNS = {
     "name.familyname": _Column(func.lower(ScimIdentity.family_name), folded=True, nullable=True),
     "displayname": _Column(func.lower(ScimIdentity.display_name), folded=True, nullable=True),
     "usertype": _Column(func.lower(ScimIdentity.user_type), folded=True, nullable=True),
-    "active": _Column(ScimIdentity.active, kind=bool),
+    "active": _Column(None, kind=bool),  # member_is_active(), built per comparison
     "meta.created": _Column(ScimIdentity.created_at, kind=datetime),
     "meta.lastmodified": _Column(ScimIdentity.updated_at, kind=datetime),
 }
+
+
+def member_is_active() -> ColumnElement[bool]:
+    """SQL for what `active` reads: the identity's member belongs to the identity's business
+    and is not deactivated (user_id is unique, so this is one index probe per row)."""
+    return exists().where(
+        User.id == ScimIdentity.user_id,
+        User.account_id == ScimIdentity.account_id,
+        User.deactivated_at.is_(None),
+    )
 
 
 def _escape_like(value: str) -> str:
@@ -75,6 +88,11 @@ class _SqlFilter(FilterVisitor[ColumnElement[bool]]):
         target = self._column(node.attr_path)
         value = _value(target, node)
         column, op = target.column, node.op
+        if target.kind is bool and op in (CompareOperator.eq, CompareOperator.ne):
+            if value is None:  # active always has a value
+                return false() if op == CompareOperator.eq else true()
+            wanted = value if op == CompareOperator.eq else not value
+            return member_is_active() if wanted else not_(member_is_active())
         if op == CompareOperator.eq:
             return column.is_(None) if value is None else column == value
         if op == CompareOperator.ne:

@@ -86,17 +86,22 @@ def provision(account: Account, identity: ScimIdentity, *, now: datetime) -> Use
     return user
 
 
-def license_if_wanted(account: Account, identity: ScimIdentity, user: User) -> bool:
-    """Make the member Licensed when the userType asks and a license is free; when none is,
-    they stay Basic and the owner is emailed. Returns whether they are Licensed now."""
-    if not wants_license(identity.user_type) or user.user_type == UserType.LICENSED:
+def license_if_wanted(
+    account: Account, identity: ScimIdentity, user: User, *, held: bool = False
+) -> bool:
+    """Make the member Licensed when the userType asks (or `held`: they had one before they
+    were deactivated) and a license is free; when none is, they stay Basic and the owner is
+    emailed. Returns whether they are Licensed now."""
+    wanted = held or wants_license(identity.user_type)
+    if not wanted or user.user_type == UserType.LICENSED:
         return user.user_type == UserType.LICENSED
     account = locked_account(account.id)
     db.session.flush()  # the seat count below sees this transaction's members
     if seat_count(account).free > 0:
         user.user_type = UserType.LICENSED
         return True
-    tell_owner_no_license_was_free(account, user)
+    by_hand = held and not wants_license(identity.user_type)
+    tell_owner_no_license_was_free(account, user, held=by_hand)
     record("scim_no_license", account, identity)
     return False
 
@@ -116,17 +121,20 @@ def deactivate(account: Account, identity: ScimIdentity, user: User, *, now: dat
     user.deactivated_at = now
     user.session_version += 1  # ends sessions open now
     user.ownership_offered_at = None
+    identity.license_held = user.user_type == UserType.LICENSED
     unlicense(user)
     record("scim_deactivated", account, identity)
 
 
 def reactivate(account: Account, identity: ScimIdentity, user: User) -> None:
-    """The member can sign in again; Licensed again where the userType asks and one is free."""
+    """The member can sign in again; Licensed again where the userType asks or they held a
+    license when they were deactivated, and one is free (otherwise Basic, the owner told)."""
     if user.deactivated_at is None:
         return
     user.deactivated_at = None
     record("scim_reactivated", account, identity)
-    license_if_wanted(account, identity, user)
+    held, identity.license_held = identity.license_held, False
+    license_if_wanted(account, identity, user, held=held)
 
 
 def raise_owner_problem() -> None:
@@ -140,8 +148,9 @@ def raise_owner_problem() -> None:
     )
 
 
-def tell_owner_no_license_was_free(account: Account, who: User) -> None:
-    """The owner hears that the provider asked for a license and none was free."""
+def tell_owner_no_license_was_free(account: Account, who: User, *, held: bool = False) -> None:
+    """The owner hears that the provider asked for a license (or reactivated someone who
+    `held` one by hand) and none was free."""
     owner = owner_of(account.id)
     if owner is None:
         return
@@ -156,5 +165,6 @@ def tell_owner_no_license_was_free(account: Account, who: User) -> None:
             "member_name": who.name,
             "business": account.name,
             "seats": account.license_seats,
+            "held": held,
         },
     )

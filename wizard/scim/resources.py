@@ -12,6 +12,7 @@ accepted and left aside, while an attribute no schema defines is a 400.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -183,3 +184,38 @@ def as_incoming(identity: ScimIdentity, *, active: bool) -> Any:
     payload = dump(mine, Context.RESOURCE_REPLACEMENT_REQUEST)
     payload.pop("meta", None)
     return Incoming.model_validate(payload)
+
+
+# Standard attributes a client may send that the app accepts and does not keep. Entra ID
+# PATCHes them by default with paths such as `phoneNumbers[type eq "work"].value` or
+# `addresses[type eq "work"].formatted`, and the enterprise `manager` as a bare id; applied
+# to a resource without them, such a path targets nothing (a 400), so they are set aside.
+NOT_KEPT = {
+    "addresses", "entitlements", "ims", "locale", "nickname", "phonenumbers", "photos",
+    "preferredlanguage", "profileurl", "roles", "timezone", "title", "x509certificates",
+}
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user"
+CORE_PREFIX = "urn:ietf:params:scim:schemas:core:2.0:user:"
+
+
+def _not_kept(path: Any) -> bool:
+    if not isinstance(path, str):
+        return False
+    lowered = path.strip().lower()
+    if lowered.startswith(ENTERPRISE):
+        return True
+    lowered = lowered.removeprefix(CORE_PREFIX)
+    return re.split(r"[.\[]", lowered, maxsplit=1)[0] in NOT_KEPT
+
+
+def without_ops_on_what_is_not_kept(body: Any) -> Any:
+    """A PatchOp body without the operations on NOT_KEPT attributes or the enterprise
+    extension; None when no operation is left. Anything else is left for validation."""
+    if not isinstance(body, dict):
+        return body
+    key = next((k for k in body if isinstance(k, str) and k.lower() == "operations"), None)
+    operations = body.get(key) if key else None
+    if not isinstance(operations, list) or not operations:
+        return body
+    kept = [op for op in operations if not (isinstance(op, dict) and _not_kept(op.get("path")))]
+    return {**body, key: kept} if kept else None

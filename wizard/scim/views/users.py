@@ -36,6 +36,7 @@ from ..resources import (
     fields_from,
     meta_version,
     to_resource,
+    without_ops_on_what_is_not_kept,
 )
 from .blueprint import bp, now, read_json, scim_response
 
@@ -187,9 +188,10 @@ def replace_user(scim_id: str):
 def patch_user(scim_id: str):
     identity = _identity(scim_id)
     _check_version(identity)
-    operations = PatchOp[Incoming].model_validate(
-        read_json(), scim_ctx=Context.RESOURCE_PATCH_REQUEST
-    )
+    body = without_ops_on_what_is_not_kept(read_json())
+    if body is None:  # every operation was on an attribute the app does not keep
+        return _answer(identity)
+    operations = PatchOp[Incoming].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST)
     # Applied to what the provider last asked for (`active` as it was sent, not as it reads
     # while an invitation is pending), then saved as a replacement.
     current = as_incoming(identity, active=identity.active)
