@@ -19,6 +19,11 @@ class Page:
     number: int
     per_page: int
     total: int
+    # Keyset paging (the Pending tab): the query arguments of the Previous and Next links, in
+    # place of page numbers; None where there is no such page.
+    previous_args: dict[str, Any] | None = None
+    next_args: dict[str, Any] | None = None
+    keyset: bool = False
 
     @property
     def pages(self) -> int:
@@ -35,11 +40,17 @@ class Page:
 
     @property
     def has_previous(self) -> bool:
-        return self.number > 1
+        return self.previous_args is not None if self.keyset else self.number > 1
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.pages
+        return self.next_args is not None if self.keyset else self.number < self.pages
+
+    def previous_link(self) -> dict[str, Any]:
+        return (self.previous_args or {}) if self.keyset else {"page": self.number - 1}
+
+    def next_link(self) -> dict[str, Any]:
+        return (self.next_args or {}) if self.keyset else {"page": self.number + 1}
 
 
 def clamp_page(number: int | None, total: int, per_page: int) -> int:

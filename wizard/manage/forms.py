@@ -16,6 +16,7 @@ from wtforms.widgets import TextInput
 
 from ..common.forms import StripWhitespaceForm
 from .audit_trail import AuditFilter
+from .keyset import Cursor
 from .pending_list import EVERY_STATUS, NOT_ACCEPTED, PendingFilter
 
 
@@ -63,7 +64,7 @@ class PendingFilterForm(StripWhitespaceForm):
         default="newest",
     )
 
-    def to_filter(self, page: int | None) -> PendingFilter:
+    def to_filter(self, page: int | None, cursor: Cursor | None = None) -> PendingFilter:
         """The filter as typed; a value that is not one of the choices counts as not given
         (an edited or outdated address shows the full list rather than an error)."""
         self.validate()
@@ -77,6 +78,7 @@ class PendingFilterForm(StripWhitespaceForm):
             delivery=self.delivery.data or "",
             sort=self.sort.data or "newest",
             page=page or 1,
+            cursor=cursor,
         )
 
 

@@ -8,6 +8,7 @@ email of the rows shown in one more, and the sending progress in at most three.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,11 +16,13 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from ..common.paging import Page, paginate
+from ..common.paging import PER_PAGE, Page, paginate
 from ..extensions import db
 from ..models import DeliveryStatus, Invitation, InvitationStatus, OutboxEmail, User
 from ..models.types import utcnow
+from . import keyset
 from .counts import invitation_counts
+from .keyset import Cursor
 from .sending import EMAIL_KINDS, Sending, sending_progress
 
 STATUSES = tuple(s.value for s in InvitationStatus)
@@ -45,6 +48,8 @@ class PendingFilter:
     delivery: str = ""
     sort: str = "newest"
     page: int = 1
+    # Keyset paging (keyset.py): the invitation the page starts after, or ends before.
+    cursor: Cursor | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,65 @@ def latest_deliveries(invitation_ids: list[int]) -> dict[int, Delivery]:
     return latest
 
 
+def _links(page: Page, first: bool, last: bool) -> Page:
+    """The page with its Previous and Next links as cursors (page 2's Previous is page 1)."""
+    previous = None
+    if not page.items:  # nothing matches
+        return dataclasses.replace(page, keyset=True)
+    if not first:
+        previous = {"before": page.items[0], "page": page.number - 1} if page.number > 2 else {}
+    following = None if last else {"after": page.items[-1], "page": page.number + 1}
+    return Page(page.items, page.number, page.per_page, page.total, previous, following, True)
+
+
+def _page_by_number(f: PendingFilter, conditions: list, known: int | None) -> Page:
+    """The first page, or a page by its number (a link from before keyset paging): OFFSET."""
+    page = paginate(
+        _ordered(select(Invitation.id).where(*conditions), f),
+        f.page,
+        count=select(Invitation.id).where(*conditions),
+        scalars=True,
+        total=known,
+        count_in_page=True,
+    )
+    return _links(page, page.number == 1, page.number >= page.pages)
+
+
+def _page_at_cursor(
+    account_id: int, f: PendingFilter, conditions: list, known: int | None
+) -> Page | None:
+    """The 50 rows after (or before) the cursor, read from the sort's index in one statement
+    (one more row says whether there is a page beyond). None when the cursor's row is gone or
+    nothing lies beyond it: the caller shows the page by its number instead."""
+    assert f.cursor is not None
+    forward = f.cursor.forward
+    statement = (
+        select(Invitation.id)
+        .where(*conditions, keyset.condition(f.sort, account_id, f.cursor))
+        .order_by(*keyset.order_by(f.sort, forward))
+        .limit(PER_PAGE + 1)
+    )
+    counting = known is None and forward
+    if counting:  # the rows from here on, which with the pages before make the total
+        statement = statement.add_columns(func.count().over())
+    rows = db.session.execute(statement).all()
+    if not rows:
+        return None
+    ids = [row[0] for row in rows[:PER_PAGE]]
+    beyond = len(rows) > PER_PAGE
+    if forward:
+        number = max(f.page, 2)
+        total = known if known is not None else (number - 1) * PER_PAGE + rows[0][-1]
+        return _links(Page(ids, number, PER_PAGE, total), False, not beyond)
+    ids.reverse()
+    number = max(f.page, 2) if beyond else 1
+    if known is None:
+        known = db.session.scalar(
+            select(func.count()).select_from(select(Invitation.id).where(*conditions).subquery())
+        )
+    return _links(Page(ids, number, PER_PAGE, known or 0), not beyond, False)
+
+
 def pending_list(account_id: int, f: PendingFilter, now: datetime | None = None) -> PendingList:
     """One page of the account's invitations as filtered, with counts and sending progress."""
     now = now or utcnow()
@@ -187,15 +251,11 @@ def pending_list(account_id: int, f: PendingFilter, now: datetime | None = None)
     # Sort and skip over narrow rows (ids only), then load the page's 50 in full: a deep page
     # of a long list costs a sort of ids, not of whole invitations.
     counts = status_counts(account_id, now)
-    page = paginate(
-        _ordered(select(Invitation.id).where(*conditions), f),
-        f.page,
-        count=select(Invitation.id).where(*conditions),
-        scalars=True,
-        # Filtered by status alone, the counts on top already hold the total; a search or a
-        # delivery filter counts along with the page, in the same statement.
-        total=None if f.search or f.delivery else counts.get(f.status, counts["all"]),
-        count_in_page=True,
+    # Filtered by status alone, the counts on top already hold the total; a search or a
+    # delivery filter counts along with the page, in the same statement.
+    known = None if f.search or f.delivery else counts.get(f.status, counts["all"])
+    page = (f.cursor and _page_at_cursor(account_id, f, conditions, known)) or _page_by_number(
+        f, conditions, known
     )
     loaded = (
         {
@@ -222,7 +282,7 @@ def pending_list(account_id: int, f: PendingFilter, now: datetime | None = None)
             )
         )
     return PendingList(
-        page=Page(rows, page.number, page.per_page, page.total),
+        page=dataclasses.replace(page, items=rows),
         counts=counts,
         sending=sending_progress(account_id, now),
     )

@@ -86,8 +86,12 @@ def sending_progress(account_id: int, now: datetime) -> Sending:
         .exists()
     )
     recent_ids = [b.id for b in recent]
+    # "+ 0": min(id) over a plain id lets PostgreSQL walk the primary key from the account's
+    # very first invitation until it meets a recent one (every older invitation read: 24 ms at
+    # 100,000, growing with history); over an expression it takes the recent batches' rows from
+    # the batch index instead, bounded by their size.
     first_recent = (
-        select(func.min(Invitation.id))
+        select(func.min(Invitation.id + literal_column("0")))
         .where(Invitation.account_id == account_id, Invitation.batch_id.in_(recent_ids))
         .scalar_subquery()
     )

@@ -102,7 +102,9 @@ class Invitation(db.Model):
             postgresql_where=text("status = 'pending'"),
         ),
         Index("ix_invitation_account_status", "account_id", "status", "created_at"),
-        Index("ix_invitation_account_email", "account_id", "email"),
+        # The Pending tab's keyset pages (manage/keyset.py) by address and by expiry date.
+        Index("ix_invitation_account_email", "account_id", "email", "id"),
+        Index("ix_invitation_account_expires", "account_id", "expires_at", "id"),
         # Counts from the index alone: the Pending tab's pending ones still within their date
         # (expired = pending - these), and the seats pending Licensed invitations hold.
         Index("ix_invitation_account_status_expiry", "account_id", "status", "expires_at"),

@@ -27,6 +27,7 @@ from ..audit_trail import action_label, describe, refund_method_label
 from ..csv_export import csv_response
 from ..forms import ConfirmForm, PendingFilterForm, RemindersForm, RevokeForm
 from ..history import invitation_history
+from ..keyset import Cursor
 from ..pending_list import export_rows, pending_list
 from ..resend import SeatsExceeded, plan_resend, resend_invitations, set_reminders
 from ..revoke import plan_revoke, revoke_invitations
@@ -92,12 +93,22 @@ def refreshes(sending: bool) -> bool:
     return not current_filter_args() and request.args.get("page", type=int, default=1) == 1
 
 
+def cursor_from(args) -> Cursor | None:
+    """The Next link's `after=` or the Previous link's `before=`; anything else is no cursor."""
+    for name, forward in (("after", True), ("before", False)):
+        value = args.get(name, type=int)
+        if value is not None and value > 0:
+            return Cursor(value, forward)
+    return None
+
+
 @bp.route("/")
 @manager_required
 def index():
     form = PendingFilterForm(formdata=request.args)
     listing = pending_list(
-        current_user.account_id, form.to_filter(request.args.get("page", type=int))
+        current_user.account_id,
+        form.to_filter(request.args.get("page", type=int), cursor_from(request.args)),
     )
     live = refreshes(bool(listing.sending.waiting))
     response = make_response(
