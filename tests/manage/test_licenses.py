@@ -223,9 +223,8 @@ def test_the_users_page_costs_the_same_statements_with_many_members(app, auth, c
 def test_only_pending_licensed_invitations_still_in_date_hold_a_seat(app, auth, client):
     hold_seats_every_way(app)
     auth.sign_in()
-    assert "10 licenses purchased: 2 in use, 1 held by a pending invitation, and 7 free." in text_of(
-        client.get("/users/")
-    )
+    page = text_of(client.get("/users/"))
+    assert "10 licenses purchased: 2 in use, 1 held by a pending invitation, and 7 free." in page
 
 
 def test_free_seats_are_purchased_less_used_less_held_and_never_below_none():

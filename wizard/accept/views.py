@@ -14,8 +14,8 @@ from ..accounts.billing import add_ons_cancel_url, balance_payment_url, support
 from ..common.access import keeps_input_on_csrf_error
 from ..common.forms import EmptyForm
 from ..common.layout import money
-from ..domains.verification import verified_domain_names
 from ..common.security import start_session
+from ..domains.verification import verified_domain_names
 from ..models.types import utcnow
 from . import acceptance as svc
 from .acceptance import Outcome

@@ -36,8 +36,12 @@ def _whole(kind: str, n: int) -> str:
 
 
 def _purchased(n: int, parts: list[str]) -> str:
-    return ngettext("%(num)s license purchased: %(parts)s.", "%(num)s licenses purchased: %(parts)s.",
-                    n, parts=format_list(parts, locale=get_locale()))
+    return ngettext(
+        "%(num)s license purchased: %(parts)s.",
+        "%(num)s licenses purchased: %(parts)s.",
+        n,
+        parts=format_list(parts, locale=get_locale()),
+    )
 
 
 def seat_summary(purchased: int, in_use: int, pending: int, free: int) -> str:

@@ -1,7 +1,7 @@
 """Keyset paging on the Pending tab: the address index carries the id, and an expiry index
 
 Revision ID: d5a7e3c1b924
-Revises: c4e8a2f9b613
+Revises: d5a1c7e3b920
 Create Date: 2026-12-06 03:00:00.000000
 
 The Pending tab pages by `after=`/`before=` cursors (wizard/manage/keyset.py). Sorted by
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd5a7e3c1b924'
-down_revision = 'c4e8a2f9b613'
+down_revision = "d5a1c7e3b920"
 branch_labels = None
 depends_on = None
 
