@@ -215,7 +215,8 @@ def _page_at_cursor(
     """The 50 rows after (or before) the cursor, read from the sort's index in one statement
     (one more row says whether there is a page beyond). None when the cursor's row is gone or
     nothing lies beyond it: the caller shows the page by its number instead."""
-    assert f.cursor is not None
+    if f.cursor is None:
+        return None
     forward = f.cursor.forward
     statement = (
         select(Invitation.id)

@@ -21,7 +21,7 @@ def _name(row: str) -> str:
 
 
 _SQLITE_SET = (
-    f"UPDATE user_account SET member_rank = {_rank('NEW')}, sort_name = {_name('NEW')} "
+    f"UPDATE user_account SET member_rank = {_rank('NEW')}, sort_name = {_name('NEW')} "  # nosec B608 (constants only)
     "WHERE id = NEW.id;"
 )
 
@@ -56,7 +56,7 @@ DROP = {
 
 # Filling the columns for the members there already (the migration).
 BACKFILL = (
-    f"UPDATE user_account SET member_rank = {_rank('user_account')}, "
+    f"UPDATE user_account SET member_rank = {_rank('user_account')}, "  # nosec B608 (constants only)
     f"sort_name = {_name('user_account')}"
 )
 

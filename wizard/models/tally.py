@@ -47,7 +47,7 @@ def _sqlite_day(row: str) -> str:
 
 def _sqlite_add(row: str) -> str:
     return (
-        "INSERT INTO invitation_tally (account_id, status, user_type, day, n) VALUES "
+        "INSERT INTO invitation_tally (account_id, status, user_type, day, n) VALUES "  # nosec B608 (constants only)
         f"({row}.account_id, {row}.status, {row}.user_type, {_sqlite_day(row)}, 1) "
         "ON CONFLICT (account_id, status, user_type, day) DO UPDATE SET n = n + 1;"
     )
@@ -57,7 +57,7 @@ def _sqlite_remove(row: str) -> str:
     # The row exists for an invitation that exists; UPDATE (not an upsert) so emptying every
     # table in any order (tests) leaves no negative rows behind.
     return (
-        f"UPDATE invitation_tally SET n = n - 1 WHERE account_id = {row}.account_id "
+        f"UPDATE invitation_tally SET n = n - 1 WHERE account_id = {row}.account_id "  # nosec B608 (constants only)
         f"AND status = {row}.status AND user_type = {row}.user_type AND day = {_sqlite_day(row)};"
     )
 
@@ -83,21 +83,22 @@ _PG_DAY = (
 def _pg_function(name: str, rows: str) -> str:
     """A trigger function adding the grouped `rows` (a SELECT of key columns and a signed
     1) to the tally in one upsert, rows locked in key order."""
-    return f"""
-CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO invitation_tally (account_id, status, user_type, day, n)
-    SELECT account_id, status, user_type, day, sum(d) FROM ({rows}) AS changed
-    GROUP BY account_id, status, user_type, day HAVING sum(d) <> 0
-    ORDER BY account_id, status, user_type, day
-    ON CONFLICT (account_id, status, user_type, day)
-    DO UPDATE SET n = invitation_tally.n + EXCLUDED.n;
-    RETURN NULL;
-END $$"""
+    return (
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"  # nosec B608 (constants)
+        "BEGIN\n"
+        "    INSERT INTO invitation_tally (account_id, status, user_type, day, n)\n"
+        f"    SELECT account_id, status, user_type, day, sum(d) FROM ({rows}) AS changed\n"
+        "    GROUP BY account_id, status, user_type, day HAVING sum(d) <> 0\n"
+        "    ORDER BY account_id, status, user_type, day\n"
+        "    ON CONFLICT (account_id, status, user_type, day)\n"
+        "    DO UPDATE SET n = invitation_tally.n + EXCLUDED.n;\n"
+        "    RETURN NULL;\n"
+        "END $$"
+    )
 
 
 def _pg_rows(table: str, sign: int) -> str:
-    return f"SELECT account_id, status, user_type, {_PG_DAY} AS day, {sign} AS d FROM {table}"
+    return f"SELECT account_id, status, user_type, {_PG_DAY} AS day, {sign} AS d FROM {table}"  # nosec B608 (constants only)
 
 
 POSTGRESQL = [
@@ -151,7 +152,7 @@ def recount_sql(dialect: str) -> str:
         else _PG_DAY
     )
     return (
-        "INSERT INTO invitation_tally (account_id, status, user_type, day, n) "
+        "INSERT INTO invitation_tally (account_id, status, user_type, day, n) "  # nosec B608 (constants only)
         f"SELECT account_id, status, user_type, {day} AS day, count(*) FROM invitation "
         "WHERE account_id = :account_id GROUP BY account_id, status, user_type, day"
     )

@@ -42,7 +42,7 @@ def upgrade():
         op.execute(statement)
     # The invitations there already, counted once.
     op.execute(
-        "INSERT INTO invitation_tally (account_id, status, user_type, day, n) "
+        "INSERT INTO invitation_tally (account_id, status, user_type, day, n) "  # nosec B608 (constants only)
         f"SELECT account_id, status, user_type, CASE WHEN status = 'pending' THEN {_day(dialect)} "
         "ELSE 0 END AS day, count(*) FROM invitation GROUP BY 1, 2, 3, 4"
     )

@@ -27,7 +27,7 @@ bp = Blueprint("scim_tokens", __name__, url_prefix="/users/single-sign-on/scim")
 
 owner_required = roles_required(Role.OWNER)
 SHOWN_FOR_SECONDS = 600
-NEW_TOKEN_KEY = "scim_new_token"
+NEW_TOKEN_KEY = "scim_new_token"  # nosec B105: the session key's name, not a secret
 
 
 def _fernet() -> Fernet:
