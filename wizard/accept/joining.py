@@ -12,7 +12,7 @@ from ..delivery.outbox import queue_email
 from ..delivery.responses import tell_inviter
 from ..manage.seats import licensed_members
 from ..models import Account, Invitation, User, UserType
-from .link import person_locale
+from .link import owner_of, person_locale
 
 
 def user_type_on_joining(invitation: Invitation, account: Account) -> UserType:
@@ -67,3 +67,25 @@ def tell_inviter_of_joining(
         return
     tell_inviter(invitation, account, joined_as=UserType(who.user_type),
                  locale=person_locale(invitation.invited_by), new_account=new_account)
+
+
+def tell_owner_no_license_was_free(kind: str, account: Account, who: User, **extra) -> None:
+    """Queue `kind` (single sign-on's or SCIM's) to the owner: `who` should have been Licensed
+    but every license was taken, so they are Basic for now."""
+    owner = owner_of(account.id)
+    if owner is None:
+        return
+    queue_email(
+        kind,
+        owner.email,
+        account_id=account.id,
+        locale=owner.locale or account.default_locale,
+        context={
+            "owner_name": owner.display_name,
+            "member_email": who.email,
+            "member_name": who.name,
+            "business": account.name,
+            "seats": account.license_seats,
+            **extra,
+        },
+    )

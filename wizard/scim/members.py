@@ -11,10 +11,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from ..accept.link import owner_of
+from ..accept.joining import tell_owner_no_license_was_free
 from ..common import audit
 from ..common.audit import BY_SCIM
-from ..delivery.outbox import queue_email
 from ..extensions import db
 from ..manage.seats import locked_account, seat_count
 from ..models import Account, Invitation, InvitationStatus, Role, ScimIdentity, User, UserType
@@ -101,7 +100,7 @@ def license_if_wanted(
         user.user_type = UserType.LICENSED
         return True
     by_hand = held and not wants_license(identity.user_type)
-    tell_owner_no_license_was_free(account, user, held=by_hand)
+    tell_owner_no_license_was_free("scim_without_license", account, user, held=by_hand)
     record("scim_no_license", account, identity)
     return False
 
@@ -145,26 +144,4 @@ def raise_owner_problem() -> None:
         "mutability",
         "The business's owner cannot be deactivated or removed through SCIM; "
         "hand the business over to someone else first.",
-    )
-
-
-def tell_owner_no_license_was_free(account: Account, who: User, *, held: bool = False) -> None:
-    """The owner hears that the provider asked for a license (or reactivated someone who
-    `held` one by hand) and none was free."""
-    owner = owner_of(account.id)
-    if owner is None:
-        return
-    queue_email(
-        "scim_without_license",
-        owner.email,
-        account_id=account.id,
-        locale=owner.locale or account.default_locale,
-        context={
-            "owner_name": owner.display_name,
-            "member_email": who.email,
-            "member_name": who.name,
-            "business": account.name,
-            "seats": account.license_seats,
-            "held": held,
-        },
     )

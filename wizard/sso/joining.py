@@ -25,10 +25,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accept import tokens
-from ..accept.joining import user_type_on_joining
+from ..accept.joining import tell_owner_no_license_was_free, user_type_on_joining
 from ..accept.link import owner_of
 from ..common import audit
-from ..delivery.outbox import queue_email
 from ..extensions import db
 from ..manage.seats import locked_account, seat_count
 from ..models import (
@@ -235,7 +234,7 @@ def _newcomer(provider, received, claims: Claims, protocol, locale, now) -> Outc
         },
     )
     if joined_as_basic:
-        _tell_owner_no_license_was_free(account, user)
+        tell_owner_no_license_was_free("sso_joined_without_license", account, user)
     db.session.commit()
     return Outcome(Kind.JOINED, claims, user_id=user.id, joined_as_basic=joined_as_basic)
 
@@ -272,25 +271,6 @@ def _remember_member(provider, user: User, subject: str, now: datetime, *, joine
     member.provider_id = provider.id
     member.subject = subject[:1000]
     member.last_sign_in_at = now
-
-
-def _tell_owner_no_license_was_free(account: Account, who: User) -> None:
-    owner = owner_of(account.id)
-    if owner is None:
-        return
-    queue_email(
-        "sso_joined_without_license",
-        owner.email,
-        account_id=account.id,
-        locale=owner.locale or account.default_locale,
-        context={
-            "owner_name": owner.display_name,
-            "member_email": who.email,
-            "member_name": who.name,
-            "business": account.name,
-            "seats": account.license_seats,
-        },
-    )
 
 
 def _refused(provider, claims: Claims, refusal: Refusal, protocol: str) -> Outcome:
