@@ -135,38 +135,17 @@ def sqlite_rollback_journal(engine) -> None:
 
 
 def profiled(function):
-    """Run `function` under cProfile, with the worker's preparer and recorder threads too, and
-    print where each thread spent its time (the biggest items by own time)."""
+    """Run `function` under cProfile and print where the worker spent its time (the biggest
+    items by own time). The worker is one thread: the sender prepares and records in it."""
     import cProfile
     import io
     import pstats
 
-    from wizard.delivery import claims, worker
-
-    profiles = []
-    originals = {cls: cls.run for cls in (claims.Preparer, worker.Recorder)}
-
-    def profiling(cls):
-        def run(self):
-            profile = cProfile.Profile()
-            profiles.append((cls.__name__, profile))
-            profile.runcall(originals[cls], self)
-
-        return run
-
-    for cls in originals:
-        cls.run = profiling(cls)
-    main = cProfile.Profile()
-    profiles.insert(0, ("sender (main thread)", main))
-    try:
-        result = main.runcall(function)
-    finally:
-        for cls, original in originals.items():
-            cls.run = original
-    for name, profile in profiles:
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(15)
-        print(f"--- {name} ---\n{out.getvalue()}")
+    profile = cProfile.Profile()
+    result = profile.runcall(function)
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(20)
+    print(out.getvalue())
     return result
 
 
@@ -287,10 +266,12 @@ def write_docs(results: list[dict], command: str) -> None:
 {multiprocessing.cpu_count()} shared cores, load average {load} when written: the 1, 5 and 15
 minutes' figures). A local aiosmtpd server in its own process
 receives every email. The worker (`deliver_due()`, what `flask --app wizard send-mail` runs)
-claims due emails 50 at a time with a lease, renders each (text and HTML, an invitation batch
-from one cached form) in a preparer thread while the previous one is on the wire, sends it
-over the run's one SMTP connection and stores its outcome in one autocommit UPDATE, which
-must be committed before the next message's DATA is sent. The bare loop sends the same
+claims due emails 50 at a time with a lease and sends them over the run's one SMTP connection,
+in one thread that does its own work while the server does its: it stores each email's
+outcome (one autocommit UPDATE) while the server answers the next message's MAIL FROM, so
+the outcome is committed before that message is written, and it renders the message after
+(text and HTML, an invitation batch from one cached form) while the server takes in the
+current one. The bare loop sends the same
 messages, already rendered, with `smtplib.sendmail` over one connection. Rounds alternate (bare
 loop, then the worker sending every email again), so a neighbour's load weighs on both sides
 alike; each round's ratio compares two runs made moments apart, and the median of the rounds

@@ -8,20 +8,18 @@ and only while the lease is still this worker's. A worker that dies leaves its u
 to come due again when the lease ends: nothing is lost, and only the message that was being
 written can go out twice. No lock is held while the SMTP server talks.
 
-A preparer thread claims and renders the next emails while the current one is on the wire,
-so that the mail server, not the rendering, sets the pace.
+The sender claims and renders the next email while the server takes in the current one, so
+that the mail server, not the rendering, sets the pace.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import flask_mail
-from flask import Flask, current_app
+from flask import current_app
 from jinja2 import TemplateNotFound
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -163,36 +161,33 @@ def prepare(claim: Claim, now: datetime) -> None:
         claim.outcome = Outcome(DeliveryStatus.FAILED, f"Not sent: could not prepare it ({exc})")
 
 
-class Preparer(threading.Thread):
-    """Claims and renders due emails ahead of the sender, in its own app context."""
+class Preparer:
+    """Claims and renders due emails one ahead of the sender, in the sender's own thread.
 
-    def __init__(self, app: Flask, *, now: datetime | None, limit: int | None, stop=None):
-        super().__init__(name="mail-prepare", daemon=True)
-        self.app = app
+    `next()` hands over the prepared claim (preparing it then if none is ready); `ahead()`
+    prepares the one after it, and the SMTP client calls it while the server takes in the
+    current message (smtp.py), so rendering overlaps the server's work. One thread: the
+    sender never waits for a core held by another thread of the worker when a reply arrives.
+    """
+
+    def __init__(self, *, now: datetime | None, limit: int | None, stop=None):
         self.now = now
         self.limit = limit
         self.stop = stop
-        self.halt = threading.Event()
-        self.ready: queue.Queue = queue.Queue(maxsize=2)
-        self.finished = False
-        self._held: list[Claim] = []  # claimed, not yet handed over
+        self._session = Session(db.engine, expire_on_commit=False)
+        self._held: list[Claim] = []  # claimed, not yet prepared
+        self._claims = self._claiming()
+        self._ready: Claim | None = None
+        self._done = False
+        self._error: Exception | None = None
 
     def _halted(self) -> bool:
-        return self.halt.is_set() or (self.stop is not None and self.stop.is_set())
+        return self.stop is not None and self.stop.is_set()
 
     def _now(self) -> datetime:
         return self.now or utcnow()
 
-    def _hand_over(self, claim: Claim) -> bool:
-        while not self._halted():
-            try:
-                self.ready.put(claim, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _claims(self, session: Session):
+    def _claiming(self):
         """Claimed emails one by one, claiming more as they run out, while the lease is safe."""
         config = current_app.config
         lease = timedelta(seconds=config["MAIL_LEASE_SECONDS"])
@@ -203,7 +198,7 @@ class Preparer(threading.Thread):
             if not self._held:
                 now = self._now()
                 size = BATCH if self.limit is None else min(BATCH, self.limit - made)
-                self._held = claim_due(session, now=now, lease_until=now + lease, size=size)
+                self._held = claim_due(self._session, now=now, lease_until=now + lease, size=size)
                 if not self._held:
                     return
             if utcnow() + margin >= self._held[0].lease_until:
@@ -213,46 +208,41 @@ class Preparer(threading.Thread):
             yield self._held.pop(0)
             made += 1
 
-    def run(self) -> None:
-        end: object = None
-        with self.app.app_context():
+    def _prepare_one(self) -> Claim | None:
+        claim = next(self._claims, None)
+        if claim is None:
+            self._done = True
+            return None
+        try:
+            prepare(claim, self._now())
+        except BaseException:
+            self._held.insert(0, claim)  # given back by close(), not left to its lease
+            raise
+        return claim
+
+    def ahead(self) -> None:
+        """Prepare the next claim now; an error waits for next(), so the reply is still read."""
+        if self._ready is None and not self._done and self._error is None:
             try:
-                with Session(db.engine, expire_on_commit=False) as session:
-                    for claim in self._claims(session):
-                        prepare(claim, self._now())
-                        if not self._hand_over(claim):
-                            self._held.insert(0, claim)
-                            break
-            except Exception as exc:  # the sender re-raises it after cleaning up
-                end = exc
-            finally:
-                try:
-                    release(self._held)
-                finally:
-                    self._held = []
-                    db.session.remove()
-        self.ready.put(end)
+                self._ready = self._prepare_one()
+            except Exception as exc:
+                self._error = exc
 
     def next(self) -> Claim | None:
         """The next prepared claim, or None when there is nothing more to send."""
-        item = self.ready.get()
-        if item is None or isinstance(item, Exception):
-            self.finished = True
-            if isinstance(item, Exception):
-                raise item
-            return None
-        return item
+        if self._error is not None:
+            raise self._error
+        if self._ready is None and not self._done:
+            self._ready = self._prepare_one()
+        claim, self._ready = self._ready, None
+        return claim
 
     def close(self) -> None:
-        """Stop preparing and give back every claim not sent."""
-        self.halt.set()
-        unsent = []
-        while not self.finished:
-            item = self.ready.get()
-            if isinstance(item, Claim):
-                unsent.append(item)
-            else:
-                self.finished = True
-        self.join()
-        with self.app.app_context():
+        """Give back every claim not sent."""
+        unsent = ([self._ready] if self._ready is not None else []) + self._held
+        self._ready, self._held = None, []
+        try:
             release(unsent)
+        finally:
+            self._claims.close()
+            self._session.close()

@@ -61,15 +61,19 @@ class DevMailbox:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    before_data = None  # as on the SMTP client: called before the message is written
+    # As on the SMTP client (smtp.py): called before the message is filed, and after.
+    during_envelope = None
+    during_message = None
 
     def sendmail(self, from_addr, to_addrs, msg: bytes, mail_options=(), rcpt_options=()):
-        if self.before_data is not None:
-            self.before_data()
+        if self.during_envelope is not None:
+            self.during_envelope()
         name = f"{time.time_ns():020d}-{secrets.token_hex(3)}"
         partial = self.folder / f".{name}.tmp"
         partial.write_bytes(msg)
         os.replace(partial, self.folder / f"{name}.eml")  # whole or not at all
+        if self.during_message is not None:
+            self.during_message()
         return {}
 
     def quit(self) -> None:

@@ -27,13 +27,17 @@ CRLF = "\r\n"
 
 
 class _PreparedSender:
-    """Sends a message prepared ahead, and calls `before_data()` once the server has said
-    "354 go ahead" but before the message itself. The worker waits there until the previous
-    email's outcome is committed: MAIL FROM, RCPT TO and DATA overlap that commit, the message
-    never does, so at most one sent message is ever without its record. (A connection that
-    ends before the final "." delivers nothing.)"""
+    """Sends a message prepared ahead, and does the worker's own work while the server works.
 
-    before_data: Callable[[], None] | None = None
+    `during_envelope()` is called while the server answers MAIL FROM: the worker stores the
+    previous email's outcome there. It returns before the message itself is written, so at
+    most one sent message is ever without its record; if it raises, the client hangs up
+    before DATA and the server delivers nothing. `during_message()` is called while the
+    server takes in the message: the worker prepares the next one there. It must not raise.
+    """
+
+    during_envelope: Callable[[], None] | None = None
+    during_message: Callable[[], None] | None = None
 
     def send_payload(self, envelope_from: str, recipient: str, payload: bytes) -> None:
         """smtplib's sendmail() for one plain recipient and a payload from wire_payload(): the
@@ -41,6 +45,12 @@ class _PreparedSender:
         self.ehlo_or_helo_if_needed()
         size = f" SIZE={len(payload)}" if self.does_esmtp and self.has_extn("size") else ""
         self.putcmd("mail", f"FROM:<{envelope_from}>{size}")
+        if self.during_envelope is not None:
+            try:
+                self.during_envelope()
+            except BaseException:
+                self.close()  # before DATA: hang up, so that the server delivers nothing
+                raise
         code, reply = self.getreply()
         if code != 250:
             self._refused(code)
@@ -54,13 +64,9 @@ class _PreparedSender:
         code, reply = self.getreply()
         if code != 354:
             raise smtplib.SMTPDataError(code, reply)
-        if self.before_data is not None:
-            try:
-                self.before_data()
-            except BaseException:
-                self.close()  # mid-DATA: hang up, so that the server delivers nothing
-                raise
         self.send(payload)
+        if self.during_message is not None:
+            self.during_message()
         code, reply = self.getreply()
         if code != 250:
             self._refused(code)

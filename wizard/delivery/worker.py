@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import logging
-import queue
 import random
 import signal
 import smtplib
-import sys
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import OperationalError
@@ -72,75 +69,75 @@ class RecordFailed(Exception):
     """The outcome of the previous email could not be stored: stop before sending another."""
 
 
-class Recorder(threading.Thread):
-    """Stores each email's outcome while the next email's envelope is already on its way.
+class Outcomes:
+    """Stores each email's outcome, one behind the sending, from the sender's own thread.
 
-    One outcome at a time: `wait()` returns once the last one is stored, and the sender
-    calls it before it writes another message (and before it hands over another outcome),
-    so at most one sent message is ever without its record.
+    `hold()` keeps an email's outcome until `store()` commits it. The SMTP client calls
+    `store()` while the server answers the next message's MAIL FROM (smtp.py), so the
+    database and the mail server work at the same time, and in any case before that message
+    is written: at most one sent message is ever without its record. No thread hands the
+    outcome over, so the sender never waits for another thread to be given a core.
     """
 
-    def __init__(self, app: Flask):
-        super().__init__(name="mail-record", daemon=True)
-        self.app = app
-        self._inbox: queue.Queue = queue.Queue(maxsize=1)
-        self._idle = threading.Event()
-        self._idle.set()
-        self._error: BaseException | None = None
+    def __init__(self):
+        self._pending: tuple[Claim, dict] | None = None
+        self._connection = None
 
-    def submit(self, claim: Claim, values: dict) -> None:
-        self.wait()
-        self._idle.clear()
-        self._inbox.put((claim, values))
+    def hold(self, claim: Claim, values: dict) -> None:
+        self.store()
+        self._pending = (claim, values)
 
-    def wait(self) -> None:
-        self._idle.wait()
-        if self._error is not None:
-            raise RecordFailed("could not store an email's outcome") from self._error
-
-    def run(self) -> None:
-        with self.app.app_context(), db.engine.connect() as plain:
-            # One statement, one round trip: each UPDATE commits by itself.
-            connection = plain.execution_options(isolation_level="AUTOCOMMIT")
-            while (item := self._inbox.get()) is not None:
-                claim, values = item
-                try:
-                    self._store(connection, claim, values)
-                except BaseException as exc:  # the sender raises it at its next wait()
-                    logger.exception("Could not store the outcome of email %s", claim.email_id)
-                    self._error = exc
-                finally:
-                    self._idle.set()
-
-    @staticmethod
-    def _store(connection, claim: Claim, values: dict) -> None:
-        statement = _outcome_statement(tuple(sorted(values)))
-        params = {f"new_{name}": value for name, value in values.items()}
-        params.update(claimed_id=claim.email_id, claimed_until=claim.lease_until)
-        # The message went out: storing that must not fail lightly, or it goes out again.
-        # SQLite answers "database is locked" while the app writes a big batch: wait for it.
-        for pause in (0.1, 0.5, 1, 2, 5, 10, None):
-            try:
-                stored = connection.execute(statement, params).rowcount
-                break
-            except OperationalError as exc:
-                if pause is None or "locked" not in str(exc.orig):
-                    raise
-                time.sleep(pause)
-        if not stored:  # cannot happen while leases outlast sends; say so if it does
-            logger.error(
-                "Email %s: its claim had ended before its outcome was stored", claim.email_id
-            )
+    def store(self) -> None:
+        if self._pending is None:
+            return
+        claim, values = self._pending
+        try:
+            if self._connection is None:
+                # One statement, one round trip: each UPDATE commits by itself.
+                self._connection = db.engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT"
+                )
+            _store(self._connection, claim, values)
+        except Exception as exc:
+            logger.exception("Could not store the outcome of email %s", claim.email_id)
+            raise RecordFailed("could not store an email's outcome") from exc
+        finally:
+            self._pending = None
 
     def close(self) -> None:
-        self._inbox.put(None)
-        self.join()
+        """Store what is held (a pass that ends early still records what it sent)."""
+        try:
+            self.store()
+        except RecordFailed:
+            pass  # logged; the lease brings that email back, to be sent once more
+        finally:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
 
-def _send(connection: Connection, claim: Claim, recorder: Recorder, envelope_from: str) -> Outcome:
+def _store(connection, claim: Claim, values: dict) -> None:
+    statement = _outcome_statement(tuple(sorted(values)))
+    params = {f"new_{name}": value for name, value in values.items()}
+    params.update(claimed_id=claim.email_id, claimed_until=claim.lease_until)
+    # The message went out: storing that must not fail lightly, or it goes out again.
+    # SQLite answers "database is locked" while the app writes a big batch: wait for it.
+    for pause in (0.1, 0.5, 1, 2, 5, 10, None):
+        try:
+            stored = connection.execute(statement, params).rowcount
+            break
+        except OperationalError as exc:
+            if pause is None or "locked" not in str(exc.orig):
+                raise
+            time.sleep(pause)
+    if not stored:  # cannot happen while leases outlast sends; say so if it does
+        logger.error("Email %s: its claim had ended before its outcome was stored", claim.email_id)
+
+
+def _send(connection: Connection, claim: Claim, outcomes: Outcomes, envelope_from: str) -> Outcome:
     """Put one prepared message on the wire; never raises for the server's answer."""
     if connection.host is None:  # sending suppressed (MAIL_SUPPRESS_SEND)
-        recorder.wait()
+        outcomes.store()
     try:
         connection.send_prepared(claim.message, envelope_from)
     except RecordFailed:
@@ -185,40 +182,15 @@ def _outcome_values(claim: Claim, outcome: Outcome, now: datetime) -> dict:
     return values
 
 
-# The sender thread mostly waits for the SMTP server's replies; when one arrives while the
-# preparer thread renders, the sender waits for the GIL until the preparer is made to let go,
-# after the switch interval (5 ms by default, several times an SMTP exchange). During a
-# pass the interval is shorter, so that replies are read as they arrive.
-SWITCH_INTERVAL = 0.0005
-
-
-@contextmanager
-def _brisk_switching():
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(min(previous, SWITCH_INTERVAL))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
-
-
 def deliver_due(
     *, now: datetime | None = None, limit: int | None = None, stop: threading.Event | None = None
 ) -> PassReport:
     """One pass: queue due reminders and daily summaries, then send every due email over one
     connection."""
-    with _brisk_switching():
-        return _deliver_due(now=now, limit=limit, stop=stop)
-
-
-def _deliver_due(*, now: datetime | None, limit: int | None, stop: threading.Event | None):
     report = PassReport(reminders=queue_due_reminders(now=now))
     queue_daily_summaries(now=now)
-    app = current_app._get_current_object()
-    preparer = Preparer(app, now=now, limit=limit, stop=stop)
-    recorder = Recorder(app)
-    preparer.start()
-    recorder.start()
+    preparer = Preparer(now=now, limit=limit, stop=stop)
+    outcomes = Outcomes()
     connection = None
     claim = None
     envelope_from = sender_address()
@@ -237,10 +209,11 @@ def _deliver_due(*, now: datetime | None, limit: int | None, stop: threading.Eve
                         report.stopped = f"could not connect to the mail server ({exc})"
                         break
                     if connection.host is not None:
-                        connection.host.before_data = recorder.wait
-                outcome = _send(connection, claim, recorder, envelope_from)
+                        connection.host.during_envelope = outcomes.store
+                        connection.host.during_message = preparer.ahead
+                outcome = _send(connection, claim, outcomes, envelope_from)
             values = _outcome_values(claim, outcome, now or utcnow())
-            recorder.submit(claim, values)
+            outcomes.hold(claim, values)
             claim = None
             report.sent += values["status"] == DeliveryStatus.SENT
             report.retrying += values["status"] == DeliveryStatus.RETRYING
@@ -248,9 +221,9 @@ def _deliver_due(*, now: datetime | None, limit: int | None, stop: threading.Eve
             if outcome.broken:
                 close_connection(connection)
                 connection = None
-        recorder.wait()
+        outcomes.store()
     finally:
-        recorder.close()
+        outcomes.close()
         preparer.close()
         if claim is not None:
             release([claim])
