@@ -27,8 +27,9 @@ _demo_hash: dict[str, str] = {}
 
 # Under `make mutate` each mutant stops at its first failing test (-x), so the order decides the
 # time: the mutated capability's own tests first (they are the likeliest to fail), the few
-# slow walks last. wizard/common is guarded by the security tests.
-OWN_TESTS = {"common": "tests/security/"}
+# slow walks last. wizard/common is guarded by its own rule tests (fast, so first) and the
+# security tests.
+OWN_TESTS = {"common": ("tests/common/", "tests/security/")}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -36,8 +37,12 @@ def pytest_collection_modifyitems(config, items):
     if not mutant.startswith("wizard."):
         return
     capability = mutant.split(".")[1]
-    own = OWN_TESTS.get(capability, f"tests/{capability}/")
-    items.sort(key=lambda item: (not item.nodeid.startswith(own), "slow" in item.keywords))
+    own = OWN_TESTS.get(capability, (f"tests/{capability}/",))
+
+    def rank(item) -> int:  # the place of the first folder the test is in, else after them all
+        return next((n for n, folder in enumerate(own) if item.nodeid.startswith(folder)), len(own))
+
+    items.sort(key=lambda item: (rank(item), "slow" in item.keywords))
 
 
 def _no_postgres(reason: str):
