@@ -216,12 +216,13 @@ def seed_scale(
     ).all()
 
     def email_rows() -> Iterator[dict]:
-        for (invitation_id, email, created), (_b, delivery, _s) in zip(ids, plan, strict=True):
+        for (invitation_id, email, created), (b, delivery, _s) in zip(ids, plan, strict=True):
             failing = delivery in ("failed", "retrying")
             attempts = {"failed": 5, "retrying": 2, "sent": 1}.get(delivery, 0)
             yield {
                 "account_id": account.id,
                 "invitation_id": invitation_id,
+                "batch_id": batch_ids[b],
                 "kind": "invitation",
                 "to_address": email,
                 "locale": "en",

@@ -80,11 +80,21 @@ def make_email(
     """One outbox row for an invitation, as the delivery worker would have left it."""
     with app.app_context():
         invitation = db.session.get(Invitation, invitation_id)
+        # As the app queues them (resend.py): a batch's invitation emails are part of its
+        # sending, and so is a resend of one never delivered; a resend of a delivered one not.
+        delivered = db.session.scalar(
+            select(OutboxEmail.id).where(
+                OutboxEmail.invitation_id == invitation_id,
+                OutboxEmail.kind == "invitation",
+                OutboxEmail.status == "sent",
+            )
+        )
         email = OutboxEmail(
             kind=kind,
             to_address=invitation.email,
             account_id=invitation.account_id,
             invitation_id=invitation_id,
+            batch_id=invitation.batch_id if kind == "invitation" and not delivered else None,
             status=status,
             attempts=attempts,
             last_error=error,

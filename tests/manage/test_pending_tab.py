@@ -250,6 +250,57 @@ def test_a_batch_going_out_shows_its_progress_and_the_page_refreshes_itself(app,
     assert "Refresh" not in client.get(stop).headers
 
 
+def resend(client, inv: int):
+    page = f"/users/pending/resend?ids={inv}"
+    return submit(client, "/users/pending/resend", {"ids": str(inv)}, page=page)
+
+
+def test_a_resend_of_a_delivered_invitation_does_not_put_its_batch_back_on_its_way(
+    app, auth, client
+):
+    batch = make_batch(app, 2)
+    invs = [make_invitation(app, f"d{n}@example.com", batch_id=batch) for n in range(2)]
+    for inv in invs:
+        make_email(app, inv, status="sent")
+    auth.sign_in()
+    assert resend(client, invs[0]).status_code == 302
+    page = client.get("/users/pending/")
+    # One email is waiting (the resend), but the batch arrived in full: no "1 of 2 sent".
+    assert "1 email is waiting to go out" in text_of(page)
+    assert "<progress" not in page.get_data(as_text=True)
+
+
+def test_a_resend_of_an_invitation_that_failed_counts_as_on_its_way_in_its_batch(app, auth, client):
+    batch = make_batch(app, 3)
+    sent, waiting, failed = (
+        make_invitation(app, f"{n}@example.com", batch_id=batch) for n in ("s", "w", "f")
+    )
+    make_email(app, sent, status="sent")
+    make_email(app, waiting, status="queued", attempts=0)
+    make_email(app, failed, status="failed", attempts=5, error="550 no such user")
+    auth.sign_in()
+    before = client.get("/users/pending/")
+    assert "1 of 3 sent" in text_of(before)
+    assert "1 email could not be delivered" in text_of(before)
+    assert resend(client, failed).status_code == 302
+    after = client.get("/users/pending/")
+    assert "1 of 3 sent" in text_of(after)
+    assert "could not be delivered" not in text_of(after)  # on its way again
+    assert re.search(r'<progress[^>]*max="3" value="1"', after.get_data(as_text=True))
+
+
+def test_a_failed_email_delivered_by_a_later_resend_counts_as_sent(app, auth, client):
+    batch = make_batch(app, 2)
+    first, second = (make_invitation(app, f"{n}@example.com", batch_id=batch) for n in "ab")
+    make_email(app, first, status="failed", attempts=5, error="451 try later")
+    make_email(app, first, status="sent")  # the resend that arrived
+    make_email(app, second, status="queued", attempts=0)
+    auth.sign_in()
+    page = client.get("/users/pending/")
+    assert "1 of 2 sent" in text_of(page)
+    assert "could not be delivered" not in text_of(page)
+
+
 def test_a_filtered_list_refreshes_only_when_asked_so_typing_is_not_lost(app, auth, client):
     inv = make_invitation(app, "b@example.com", batch_id=make_batch(app, 1))
     make_email(app, inv, status="queued", attempts=0)

@@ -20,19 +20,22 @@ def queue_email(
     account_id: int | None,
     locale: str = "en",
     invitation_id: int | None = None,
+    batch_id: int | None = None,
     context: dict[str, Any] | None = None,
 ) -> OutboxEmail:
     """Add one email to the outbox (no commit: it goes with the caller's transaction).
 
     `kind` names the templates `templates/email/<kind>.txt`, `.html` and `_subject.txt`.
     `context` must be JSON-serialisable and must not contain secrets such as link tokens:
-    an invitation's link is derived at delivery time from `invitation_id`.
+    an invitation's link is derived at delivery time from `invitation_id`. `batch_id`: the
+    batch whose sending this email is part of (the Pending tab shows its progress).
     """
     email = OutboxEmail(
         kind=kind,
         to_address=to_address,
         account_id=account_id,
         invitation_id=invitation_id,
+        batch_id=batch_id,
         locale=locale,
         context=context or {},
     )

@@ -258,6 +258,7 @@ def _create_invitations(batch, people: list[Person], *, account, inviter, now, e
                 "to_address": person.email,
                 "account_id": account_id,
                 "invitation_id": invitation_id,
+                "batch_id": batch_id,
                 "locale": locales[person.email],
                 "context": {
                     **from_whom,

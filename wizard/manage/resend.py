@@ -112,6 +112,19 @@ def plan_resend(account_id: int, ids: list[int], now: datetime | None = None) ->
     )
 
 
+def delivered_invitations(ids: list[int]) -> set[int]:
+    """Which of these invitations had an invitation email delivered."""
+    return set(
+        db.session.scalars(
+            select(OutboxEmail.invitation_id).where(
+                OutboxEmail.invitation_id.in_(ids),
+                OutboxEmail.kind == "invitation",
+                OutboxEmail.status == DeliveryStatus.SENT,
+            )
+        )
+    )
+
+
 def _by_email(invitations: list[Invitation]) -> list[Invitation]:
     return sorted(invitations, key=lambda i: (i.email, i.id))
 
@@ -141,6 +154,7 @@ def resend_invitations(
         raise SeatsExceeded
     inviters = users_by_id({inv.invited_by_id for inv in plan.allowed})
     locales = locales_of([inv.email for inv in plan.allowed], account.default_locale)
+    delivered = delivered_invitations([inv.id for inv in plan.allowed])
     done, refused = [], list(plan.refused)
     try:
         for inv in plan.allowed:
@@ -173,6 +187,9 @@ def resend_invitations(
                 account_id=account_id,
                 locale=locales[inv.email],
                 invitation_id=inv.id,
+                # A batch still going out counts a resend of one that never arrived; one
+                # delivered before is done for the batch ("8 of 8 sent", not "7 of 8").
+                batch_id=None if inv.id in delivered else inv.batch_id,
                 context={
                     "business_name": account.name,
                     "inviter_name": inviter.display_name,

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, literal_column, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import DeliveryStatus, Invitation, InvitationBatch, OutboxEmail
+from ..models import DeliveryStatus, InvitationBatch, OutboxEmail
 
 # The emails whose delivery the Pending tab shows: the invitation and its reminder.
 EMAIL_KINDS = ("invitation", "reminder")
@@ -68,14 +68,12 @@ def sending_progress(account_id: int, now: datetime) -> Sending:
     ).all()
     if not recent:
         return Sending(waiting, [])
-    # Counted by invitation, not by email: a resend adds an email to an invitation that was
-    # delivered already, and that invitation is still sent ("8 of 8", not "7 of 8"). An
-    # invitation is waiting while it has an email waiting and none sent, failed when its
-    # emails failed and none was sent.
-    # From the account's unsent emails (the outbox's (account, status, kind) index alone) to
-    # their invitations by primary key: only the emails not sent are read, not every
-    # invitation of the batches. "+ 0" keeps SQLite from walking the batches' invitations
-    # and looking each one up in the outbox instead (twice as slow at 10,000 a batch).
+    # Counted by invitation, not by email: an invitation is waiting while one of its batch's
+    # emails waits (the first, or a resend of one that never arrived), failed when they all
+    # failed and none was delivered since. A resend of a delivered invitation carries no
+    # batch (resend.py): the batch stays "8 of 8 sent", not "7 of 8".
+    # Only the unsent emails of the recent batches are read, from the outbox's (account,
+    # status, kind, batch) index alone; the delivered-since check runs for failed ones only.
     delivered = (
         select(SentEmail.id)
         .where(
@@ -85,39 +83,30 @@ def sending_progress(account_id: int, now: datetime) -> Sending:
         )
         .exists()
     )
-    recent_ids = [b.id for b in recent]
-    # "+ 0": min(id) over a plain id lets PostgreSQL walk the primary key from the account's
-    # very first invitation until it meets a recent one (every older invitation read: 24 ms at
-    # 100,000, growing with history); over an expression it takes the recent batches' rows from
-    # the batch index instead, bounded by their size.
-    first_recent = (
-        select(func.min(Invitation.id + literal_column("0")))
-        .where(Invitation.account_id == account_id, Invitation.batch_id.in_(recent_ids))
-        .scalar_subquery()
-    )
     is_waiting = case((OutboxEmail.status.in_(WAITING), 1), else_=0)
-    unsent = db.session.execute(
-        select(Invitation.batch_id, func.max(is_waiting))
-        .select_from(OutboxEmail)
-        .join(Invitation, OutboxEmail.invitation_id + literal_column("0") == Invitation.id)
+    per_invitation = (
+        select(OutboxEmail.batch_id, func.max(is_waiting).label("waiting"))
         .where(
             OutboxEmail.account_id == account_id,
             OutboxEmail.kind == "invitation",
             OutboxEmail.status.in_((*WAITING, DeliveryStatus.FAILED)),
-            # Ids grow with creation: the recent batches' invitations are at or above their
-            # first one, a range of the same index, so the account's older failed emails
-            # (thousands, in a long history) are never read.
-            OutboxEmail.invitation_id >= first_recent,
-            Invitation.account_id == account_id,
-            Invitation.batch_id.in_(recent_ids),
-            ~delivered,
+            OutboxEmail.batch_id.in_([b.id for b in recent]),
+            or_(OutboxEmail.status != DeliveryStatus.FAILED, ~delivered),
         )
-        .group_by(Invitation.batch_id, Invitation.id)
+        .group_by(OutboxEmail.batch_id, OutboxEmail.invitation_id)
+        .subquery()
+    )
+    unsent = db.session.execute(
+        select(
+            per_invitation.c.batch_id,
+            func.sum(per_invitation.c.waiting),
+            func.count() - func.sum(per_invitation.c.waiting),
+        ).group_by(per_invitation.c.batch_id)
     ).all()
     tally: dict[tuple[int, str], int] = {}
-    for batch_id, any_waiting in unsent:
-        key = (batch_id, "waiting" if any_waiting else "failed")
-        tally[key] = tally.get(key, 0) + 1
+    for batch_id, waiting_n, failed_n in unsent:
+        tally[(batch_id, "waiting")] = int(waiting_n)
+        tally[(batch_id, "failed")] = int(failed_n)
     return Sending(
         waiting,
         [

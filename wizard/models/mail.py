@@ -26,6 +26,10 @@ class OutboxEmail(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), index=True)
+    # The batch whose sending this email is part of: a batch's invitation emails, and a
+    # resend of one that was never delivered. Kept here (not only on the invitation) so the
+    # Pending tab counts a batch's progress from this table's index alone, with no join.
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("invitation_batch.id"))
     # Which template renders it: "invitation", "heads_up", "receipt", "reminder", ...
     kind: Mapped[str] = mapped_column(String(30))
     to_address: Mapped[Email]
@@ -45,5 +49,7 @@ class OutboxEmail(db.Model):
         Index("ix_outbox_due", "status", "next_attempt_at"),
         # The Pending tab's "emails waiting to go out" of one account, and its batches'
         # progress, from the index alone.
-        Index("ix_outbox_account_status", "account_id", "status", "kind", "invitation_id"),
+        Index(
+            "ix_outbox_account_status", "account_id", "status", "kind", "batch_id", "invitation_id"
+        ),
     )
