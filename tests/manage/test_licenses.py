@@ -233,3 +233,14 @@ def test_free_seats_are_purchased_less_used_less_held_and_never_below_none():
     assert SeatCount(purchased=10, in_use=2, pending=1).free == 7
     assert SeatCount(purchased=3, in_use=3, pending=0).free == 0
     assert SeatCount(purchased=3, in_use=4, pending=1).free == 0  # seats were taken away
+
+
+def test_a_member_without_a_name_says_so_instead_of_an_empty_cell(app, auth, client):
+    # SCIM may push a person with an address and no name.
+    with app.app_context():
+        db.session.get(User, user_id("member@acme.example")).name = ""
+        db.session.commit()
+    auth.sign_in()
+    html = client.get("/users/").get_data(as_text=True)
+    cell = re.search(r"<td>(.*?)</td>\s*<td>member@acme\.example</td>", html, re.S).group(1)
+    assert "No name given" in cell

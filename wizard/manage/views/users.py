@@ -37,6 +37,8 @@ def member_text() -> dict:
         "none": _("No free license"),
         "deactivated": _("Deactivated: no license"),
         "owners_own": _("Only the owner changes this"),
+        # A person an identity provider pushed without a name (SCIM allows it).
+        "no_name": _("No name given"),
         "make_admin": _("Make admin"),
         "make_member": _("Make member"),
         "remove": _("Remove"),
