@@ -28,8 +28,16 @@ _demo_hash: dict[str, str] = {}
 # Under `make mutate` each mutant stops at its first failing test (-x), so the order decides the
 # time: the mutated capability's own tests first (they are the likeliest to fail), the few
 # slow walks last. wizard/common is guarded by its own rule tests (fast, so first) and the
-# security tests.
-OWN_TESTS = {"common": ("tests/common/", "tests/security/")}
+# security tests. The row locks that guard the last license (seats, quota, acceptance) are
+# checked first in milliseconds: otherwise a dropped lock, which SQLite cannot tell, ran every
+# test that reaches it (minutes a mutant).
+LOCKS = "tests/accept/test_locks_asked_for.py"
+OWN_TESTS = {
+    "common": ("tests/common/", "tests/security/"),
+    "accept": (LOCKS, "tests/accept/"),
+    "manage": (LOCKS, "tests/manage/"),
+    "invite": (LOCKS, "tests/invite/"),
+}
 
 
 def pytest_collection_modifyitems(config, items):
