@@ -405,3 +405,21 @@ def test_an_address_that_gets_an_account_a_moment_before_is_sent_to_sign_in(app,
         db.session.expire_all()
         assert user("gus@acme.example").name == "Gus in another tab"
         assert invitation_for(gus_link).status == InvitationStatus.PENDING
+
+
+def test_a_new_account_for_an_invitation_withdrawn_a_moment_before_is_not_made(app, gus_link):
+    with app.app_context():
+        invitation = invitation_for(gus_link)
+        withdrawn = update(Invitation).where(Invitation.id == invitation.id).values(
+            status=InvitationStatus.REVOKED)
+        with just_before("INSERT INTO USER_ACCOUNT", withdrawn):
+            result = acceptance.accept_with_new_account(
+                gus_link, name="Gus Newman", password="a long enough one", locale="en",
+                now=utcnow())
+        # The page shows what happened to the invitation, and no account is left behind.
+        assert (result.outcome, result.link.state) == (Outcome.NOT_PENDING, LinkState.REVOKED)
+        assert result.link.invitation.id == invitation.id
+        db.session.expire_all()
+        assert db.session.execute(
+            select(User).where(User.email == "gus@acme.example")).first() is None
+        assert db.session.execute(select(AuditEvent)).first() is None
