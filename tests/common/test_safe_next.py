@@ -26,6 +26,9 @@ def test_a_path_on_this_site_is_kept(target):
         "https://evil.example/",
         "//evil.example/",
         "///evil.example/",  # browsers read three slashes as another host too
+        "/\t/evil.example/",  # and drop tabs and line breaks from an address first
+        "/\n/evil.example/",
+        "/\r/evil.example/",
         "/\\evil.example",
         "\\\\evil.example",
         "users/",

@@ -35,4 +35,5 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Sign in to see that page.")
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "basic"
+    # Session protection is Flask-Login's default ("basic"): it only marks a session not
+    # fresh, and nothing here asks for a fresh login.

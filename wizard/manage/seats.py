@@ -30,7 +30,7 @@ def seat_count(account: Account) -> SeatCount:
     """
     in_use, pending = db.session.execute(
         select(
-            select(func.count(User.id))
+            select(func.count())
             .where(User.account_id == account.id, User.user_type == UserType.LICENSED)
             .scalar_subquery(),
             seats_held_query(account.id, utcnow()),
@@ -60,7 +60,7 @@ def locked_account(account_id: int) -> Account:
 def licensed_members(account_id: int) -> int:
     """How many of the account's members hold a license now."""
     return db.session.scalar(
-        select(func.count(User.id)).where(
+        select(func.count()).where(
             User.account_id == account_id, User.user_type == UserType.LICENSED
         )
     )
