@@ -1,11 +1,13 @@
 """Signing in and out, and what bad input on the sign-in page gets."""
 
 import pytest
+from sqlalchemy import select
 
 from tests.helpers import csrf_token, h1_of, submit, text_of, title_of
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
 from wizard.models import User
+from wizard.models.types import utcnow
 
 WRONG = "The email address or password is not right"
 
@@ -26,6 +28,16 @@ def test_each_kind_of_demo_user_lands_on_their_page(auth, client, email, lands_o
     assert response.headers["Location"] == lands_on
     page = client.get(lands_on)
     assert h1_of(page) == heading
+
+
+def test_an_admin_asked_to_take_over_the_business_lands_on_that_question_first(app, auth, client):
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.email == "admin@acme.example"))
+        admin.ownership_offered_at = utcnow()
+        db.session.commit()
+    response = auth.sign_in("admin@acme.example")
+    assert response.headers["Location"] == "/users/ownership/answer"
+    assert client.get("/users/ownership/answer").status_code == 200
 
 
 def test_sign_in_ignores_case_and_spaces_in_the_address(auth):
