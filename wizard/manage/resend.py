@@ -112,11 +112,12 @@ def plan_resend(account_id: int, ids: list[int], now: datetime | None = None) ->
     )
 
 
-def delivered_invitations(ids: list[int]) -> set[int]:
-    """Which of these invitations had an invitation email delivered."""
+def delivered_invitations(account_id: int, ids: list[int]) -> set[int]:
+    """Which of these invitations of the account had an invitation email delivered."""
     return set(
         db.session.scalars(
             select(OutboxEmail.invitation_id).where(
+                OutboxEmail.account_id == account_id,
                 OutboxEmail.invitation_id.in_(ids),
                 OutboxEmail.kind == "invitation",
                 OutboxEmail.status == DeliveryStatus.SENT,
@@ -154,7 +155,7 @@ def resend_invitations(
         raise SeatsExceeded
     inviters = users_by_id({inv.invited_by_id for inv in plan.allowed})
     locales = locales_of([inv.email for inv in plan.allowed], account.default_locale)
-    delivered = delivered_invitations([inv.id for inv in plan.allowed])
+    delivered = delivered_invitations(account_id, [inv.id for inv in plan.allowed])
     done, refused = [], list(plan.refused)
     try:
         for inv in plan.allowed:
