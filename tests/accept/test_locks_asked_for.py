@@ -99,7 +99,7 @@ def test_accepting_locks_the_account_then_the_person_then_their_plan(app, ana_li
         assert business.sql.endswith("FOR NO KEY UPDATE")
         assert business.params == {"id_1": account_id}
         (person,) = locks(seen, "user_account")
-        # Only the person's row: the account their row is loaded with is the business's lock.
+        # Only the person's row, not their own account's, which the same statement loads.
         where = re.search(r"user_account\.id = %\((\w+)\)s FOR UPDATE OF user_account$", person.sql)
         assert where and person.params == {where.group(1): ana_id} and person.fresh
         (plan,) = locks(seen, "subscription")
