@@ -103,10 +103,8 @@ def sending_progress(account_id: int, now: datetime) -> Sending:
             func.count() - func.sum(per_invitation.c.waiting),
         ).group_by(per_invitation.c.batch_id)
     ).all()
-    tally: dict[tuple[int, str], int] = {}
-    for batch_id, waiting_n, failed_n in unsent:
-        tally[(batch_id, "waiting")] = int(waiting_n)
-        tally[(batch_id, "failed")] = int(failed_n)
+    # Batch id -> (invitations waiting, invitations failed); only batches still going out.
+    going_out = {batch_id: (int(w), int(f)) for batch_id, w, f in unsent if w}
     return Sending(
         waiting,
         [
@@ -114,12 +112,10 @@ def sending_progress(account_id: int, now: datetime) -> Sending:
                 batch_id=b.id,
                 created_at=b.created_at,
                 size=b.size,
-                sent=max(
-                    b.size - tally.get((b.id, "waiting"), 0) - tally.get((b.id, "failed"), 0), 0
-                ),
-                failed=tally.get((b.id, "failed"), 0),
+                sent=max(b.size - sum(going_out[b.id]), 0),
+                failed=going_out[b.id][1],
             )
             for b in recent
-            if tally.get((b.id, "waiting"))  # still going out
+            if b.id in going_out
         ],
     )
