@@ -74,7 +74,7 @@ mutate: $(VENV)/.installed-test translations
 	$(BIN)/python -m pip install --quiet -e '.[mutation]'
 	rm -rf mutants
 	start=$$(date +%s); TEST_SQLITE_ONLY=1 $(BIN)/python .ci/cpu-time mutmut.cpu \
-		$(BIN)/mutmut run --max-children 2 > mutmut.log 2>&1 \
+		$(BIN)/python .ci/mutmut-run run --max-children 2 > mutmut.log 2>&1 \
 		|| { tail -c 3000 mutmut.log; exit 1; }; \
 	$(if $(POSTGRES),$(BIN)/python .ci/mutate-postgres mutants/postgres-results.json || exit 1;) \
 	$(BIN)/python .ci/mutation-report $(BIN)/mutmut --seconds $$(( $$(date +%s) - start )) \

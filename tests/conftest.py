@@ -1,5 +1,6 @@
 """Fixtures: an app per test on SQLite and again on PostgreSQL, a client, signing in."""
 
+import atexit
 import os
 import shutil
 import sqlite3
@@ -30,13 +31,13 @@ _demo_hash: dict[str, str] = {}
 # slow walks last. wizard/common is guarded by its own rule tests (fast, so first) and the
 # security tests. The row locks that guard the last license (seats, quota, acceptance) are
 # checked first in milliseconds: otherwise a dropped lock, which SQLite cannot tell, ran every
-# test that reaches it (minutes a mutant).
+# test that reaches it (minutes a mutant). The daily quota's tests sit with the security tests.
 LOCKS = "tests/accept/test_locks_asked_for.py"
 OWN_TESTS = {
     "common": ("tests/common/", "tests/security/"),
     "accept": (LOCKS, "tests/accept/"),
     "manage": (LOCKS, "tests/manage/"),
-    "invite": (LOCKS, "tests/invite/"),
+    "invite": (LOCKS, "tests/security/test_invitation_quota.py", "tests/invite/"),
 }
 
 
@@ -144,13 +145,18 @@ def seed(app) -> None:
 
 
 class SeededSqlite:
-    """The demo database on SQLite, made once per run (and again if the date changes, since the
-    demo's plans are dated from today) by the very reset_database() and seed() every test ran
+    """The demo database on SQLite, made once per process (and again if the date changes, since
+    the demo's plans are dated from today) by the very reset_database() and seed() every test ran
     before: schema, indexes and any triggers come from db.create_all, as they always did. Each
-    test starts from a copy of the file, which is much cheaper than creating and seeding it."""
+    test starts from a copy of the file, which is much cheaper than creating and seeding it.
 
-    def __init__(self, folder: Path):
-        self._folder = folder
+    Kept for the process, not the pytest session: `make mutate` runs a pytest session per mutant,
+    each forked from a process that has already made the file, and seeding calls none of the
+    functions it mutates (the seed is the same for every mutant), so each mutant starts from it
+    instead of spending a fifth of a second seeding again."""
+
+    def __init__(self):
+        self._folder: Path | None = None
         self._made: dict = {}
 
     def copy_to(self, path: Path) -> None:
@@ -158,8 +164,19 @@ class SeededSqlite:
 
         today = utcnow().date()
         if today not in self._made:
-            self._made[today] = self._make(self._folder / f"seeded-{today}.sqlite")
+            self._made[today] = self._make(self._own_folder() / f"seeded-{today}.sqlite")
         shutil.copyfile(self._made[today], path)
+
+    def _own_folder(self) -> Path:
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="wizard-seeded-"))
+            atexit.register(self._remove, self._folder, os.getpid())
+        return self._folder
+
+    @staticmethod
+    def _remove(folder: Path, maker: int) -> None:
+        if os.getpid() == maker:  # never a forked child's exit: the maker may still need it
+            shutil.rmtree(folder, ignore_errors=True)
 
     @staticmethod
     def _make(path: Path) -> Path:
@@ -176,9 +193,12 @@ class SeededSqlite:
         return path
 
 
+_seeded_sqlite = SeededSqlite()
+
+
 @pytest.fixture(scope="session")
-def seeded_sqlite(tmp_path_factory) -> SeededSqlite:
-    return SeededSqlite(tmp_path_factory.mktemp("seeded"))
+def seeded_sqlite() -> SeededSqlite:
+    return _seeded_sqlite
 
 
 @pytest.fixture

@@ -66,3 +66,31 @@ def test_nothing_listed_is_gone():
     listed = [*mutmut_config()["pytest_add_cli_args_test_selection"], *left_out()["left_out"]]
     gone = sorted(p for p in listed if not (ROOT / p).exists())
     assert not gone, f"Listed for `make mutate` but not there (renamed or removed?): {gone}"
+
+
+def test_seeding_the_shared_demo_file_runs_no_mutated_function(tmp_path):
+    """tests/conftest.py seeds the demo database once and every mutant's tests start from a
+    copy, which is right only while nothing mutmut mutates decides what the seed writes."""
+    import sys
+
+    from tests.conftest import make_app, reset_database, seed
+    from wizard.extensions import db
+
+    mutated = {str(ROOT / module) for module in mutmut_config()["only_mutate"]}
+    reached = set()
+
+    def watch(frame, event, _arg):
+        if event == "call" and frame.f_code.co_filename in mutated:
+            reached.add(f"{frame.f_code.co_filename}:{frame.f_code.co_name}")
+
+    app = make_app(f"sqlite:///{tmp_path / 'seed.sqlite'}", tmp_path)
+    with app.app_context():
+        sys.setprofile(watch)
+        try:
+            reset_database()
+            seed(app)
+        finally:
+            sys.setprofile(None)
+        db.session.remove()
+        db.engine.dispose()
+    assert reached == set()
