@@ -27,7 +27,7 @@ from wizard.extensions import db
 from wizard.models import Account, DeliveryStatus, Invitation, InvitationStatus, OutboxEmail
 
 from .conftest import seeded_app
-from .test_workers import ROOT, stopped, wait_for
+from .test_workers import ROOT, stopped, until_waiting, wait_for
 
 OWNERS = {"owner@acme.example": "Acme Corp", "owner@globex.example": "Globex"}
 BATCHES_PER_OWNER = 2
@@ -150,7 +150,10 @@ def deployment(postgres_url, tmp_path, smtp):
         for n, (process, url) in enumerate(servers):
             wait_until_serving(process, url, tmp_path / f"app{n}.log")
         workers = [flask(env, "send-mail", "--loop", "--interval", "0.2") for _ in range(2)]
-        yield app, [url for _, url in servers], workers
+        # Both up and listening before any email is queued: a worker still starting when the
+        # test stops it would die of SIGTERM before its handler is in place (seen in CI).
+        printed = [until_waiting(worker) for worker in workers]
+        yield app, [url for _, url in servers], list(zip(workers, printed, strict=True))
     finally:
         running = [w for w in workers if not w.stdout.closed]  # not stopped by the test
         for worker in running:
@@ -167,7 +170,8 @@ def deployment(postgres_url, tmp_path, smtp):
 
 @pytest.mark.postgres
 def test_two_app_processes_and_two_workers_deliver_every_email_exactly_once(deployment, smtp):
-    app, apps, workers = deployment
+    app, apps, started = deployment
+    workers = [worker for worker, _ in started]
     sent_to: dict[str, set[str]] = {business: set() for business in OWNERS.values()}
     errors: list[BaseException] = []
 
@@ -220,7 +224,10 @@ def test_two_app_processes_and_two_workers_deliver_every_email_exactly_once(depl
         raise AssertionError(f"{arrived} arrived; the outbox: {dict(states)}") from exc
     for worker in workers:
         worker.send_signal(signal.SIGTERM)
-    outputs = [stopped(worker) for worker in workers]
+    outputs = [
+        (code, printed + rest)
+        for (code, rest), (_, printed) in zip(map(stopped, workers), started, strict=True)
+    ]
     assert [code for code, _ in outputs] == [0, 0], outputs
     # What the workers say they sent adds up to what arrived.
     sent = [sum(map(int, re.findall(r"^Sent (\d+),", out, re.M))) for _, out in outputs]

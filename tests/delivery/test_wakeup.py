@@ -3,7 +3,6 @@ next poll. Every worker here polls only once a minute, so an email that arrives 
 seconds was sent because the worker was woken (NOTIFY on PostgreSQL, the SQLite file's
 data_version for a worker in its own process, an event for the worker inside the app)."""
 
-import threading
 import time
 
 from tests.helpers import served_in_a_thread
@@ -12,31 +11,13 @@ from wizard.extensions import db
 
 from .conftest import seeded_app
 from .factories import invite
-from .test_workers import stopped, wait_for, worker
+from .test_workers import stopped, until_waiting, wait_for, worker
 
 POLL = "60"  # seconds: far longer than any wait below
 
 
 def arrived(smtp, count: int) -> bool:
     return len(smtp.inbox.envelopes) >= count
-
-
-def until_waiting(process, timeout: float = 120) -> str:
-    """Read the worker's output until it says it is waiting for email (its first pass has sent
-    everything due); returns what it printed until then. Readiness, not a guessed sleep."""
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith("Waiting for queued email"):
-                ready.set()
-                return
-
-    threading.Thread(target=read, daemon=True).start()
-    assert ready.wait(timeout), f"the worker never said it was waiting: {''.join(lines)}"
-    return "".join(lines)
 
 
 def test_a_worker_in_its_own_process_is_woken_when_email_is_queued(app, smtp):

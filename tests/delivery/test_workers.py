@@ -31,6 +31,24 @@ def wait_for(condition, timeout: float = 60.0, every: float = 0.05) -> None:
         time.sleep(every)
 
 
+def until_waiting(process, timeout: float = 120) -> str:
+    """Read the worker's output until it says it is waiting for email (its first pass has sent
+    everything due); returns what it printed until then. Readiness, not a guessed sleep."""
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("Waiting for queued email"):
+                ready.set()
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    assert ready.wait(timeout), f"the worker never said it was waiting: {''.join(lines)}"
+    return "".join(lines)
+
+
 def worker(app, *args: str) -> subprocess.Popen:
     """`flask --app wizard send-mail ARGS` in a process of its own, configured like `app`."""
     env = {
