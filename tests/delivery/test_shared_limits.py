@@ -56,11 +56,15 @@ def redis_url(tmp_path_factory):
     import redis
 
     client = redis.Redis(port=port)
-    for _ in range(100):
+    deadline = time.monotonic() + 60  # a loaded CI machine can take seconds to start it
+    while True:
         try:
             client.ping()
             break
         except redis.ConnectionError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"redis-server never answered on port {port}")
             time.sleep(0.05)
     yield f"redis://127.0.0.1:{port}/0"
     client.close()
