@@ -301,6 +301,27 @@ def test_a_failed_email_delivered_by_a_later_resend_counts_as_sent(app, auth, cl
     assert "could not be delivered" not in text_of(page)
 
 
+def test_an_invitation_counts_once_in_its_batch_however_many_emails_it_has(app, auth, client):
+    """Progress is by invitation: two failed attempts of one address are one failure, and two
+    emails on their way to one address (two resends racing) are one invitation waiting."""
+    batch = make_batch(app, 4)
+    bounced, twice, sent, last = (
+        make_invitation(app, f"{n}@example.com", batch_id=batch) for n in ("b", "t", "s", "l")
+    )
+    make_email(app, bounced, status="failed", attempts=5, error="550 no such user")
+    make_email(app, bounced, status="failed", attempts=5, error="550 no such user")
+    make_email(app, twice, status="queued", attempts=0)
+    make_email(app, twice, status="retrying", attempts=1, error="451 try later")
+    make_email(app, sent, status="sent")
+    make_email(app, last, status="sent")
+    auth.sign_in()
+    page = client.get("/users/pending/")
+    assert "2 of 4 sent" in text_of(page)
+    assert "1 email could not be delivered" in text_of(page)
+    assert "2 emails are waiting to go out" in text_of(page)  # emails, as the worker sees them
+    assert re.search(r'<progress[^>]*max="4" value="2"', page.get_data(as_text=True))
+
+
 def test_a_filtered_list_refreshes_only_when_asked_so_typing_is_not_lost(app, auth, client):
     inv = make_invitation(app, "b@example.com", batch_id=make_batch(app, 1))
     make_email(app, inv, status="queued", attempts=0)

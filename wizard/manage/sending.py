@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import distinct, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -20,6 +20,7 @@ WAITING = (DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)
 # Batches older than this are done sending (the worker's retries end well before).
 RECENT_BATCHES = timedelta(days=7)
 SentEmail = aliased(OutboxEmail)
+WaitingEmail = aliased(OutboxEmail)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,15 @@ def sending_progress(account_id: int, now: datetime) -> Sending:
     # failed and none was delivered since. A resend of a delivered invitation carries no
     # batch (resend.py): the batch stays "8 of 8 sent", not "7 of 8".
     # Only the unsent emails of the recent batches are read, from the outbox's (account,
-    # status, kind, batch) index alone; the delivered-since check runs for failed ones only.
+    # status, kind, batch, invitation) index alone: the waiting ones counted per batch
+    # straight off it, the failed ones (few) checked for a delivery since or a resend on its
+    # way. One statement; no grouping of every unsent email by its invitation.
+    batch_ids = [b.id for b in recent]
+    in_recent_batch = (
+        OutboxEmail.account_id == account_id,
+        OutboxEmail.kind == "invitation",
+        OutboxEmail.batch_id.in_(batch_ids),
+    )
     delivered = (
         select(SentEmail.id)
         .where(
@@ -83,28 +92,38 @@ def sending_progress(account_id: int, now: datetime) -> Sending:
         )
         .exists()
     )
-    is_waiting = case((OutboxEmail.status.in_(WAITING), 1), else_=0)
-    per_invitation = (
-        select(OutboxEmail.batch_id, func.max(is_waiting).label("waiting"))
+    on_its_way = (
+        select(WaitingEmail.id)
         .where(
-            OutboxEmail.account_id == account_id,
-            OutboxEmail.kind == "invitation",
-            OutboxEmail.status.in_((*WAITING, DeliveryStatus.FAILED)),
-            OutboxEmail.batch_id.in_([b.id for b in recent]),
-            or_(OutboxEmail.status != DeliveryStatus.FAILED, ~delivered),
+            WaitingEmail.account_id == account_id,
+            WaitingEmail.status.in_(WAITING),
+            WaitingEmail.kind == "invitation",
+            WaitingEmail.batch_id == OutboxEmail.batch_id,
+            WaitingEmail.invitation_id == OutboxEmail.invitation_id,
         )
-        .group_by(OutboxEmail.batch_id, OutboxEmail.invitation_id)
-        .subquery()
+        .exists()
     )
-    unsent = db.session.execute(
-        select(
-            per_invitation.c.batch_id,
-            func.sum(per_invitation.c.waiting),
-            func.count() - func.sum(per_invitation.c.waiting),
-        ).group_by(per_invitation.c.batch_id)
+    waiting_per_batch = select(
+        OutboxEmail.batch_id,
+        literal(True).label("waiting"),
+        func.count(distinct(OutboxEmail.invitation_id)),
+    ).where(*in_recent_batch, OutboxEmail.status.in_(WAITING))
+    failed_per_batch = select(
+        OutboxEmail.batch_id,
+        literal(False).label("waiting"),
+        func.count(distinct(OutboxEmail.invitation_id)),
+    ).where(*in_recent_batch, OutboxEmail.status == DeliveryStatus.FAILED, ~delivered, ~on_its_way)
+    counted = db.session.execute(
+        union_all(
+            waiting_per_batch.group_by(OutboxEmail.batch_id),
+            failed_per_batch.group_by(OutboxEmail.batch_id),
+        )
     ).all()
+    unsent: dict[int, list[int]] = {}
+    for batch_id, is_waiting, invitations in counted:
+        unsent.setdefault(batch_id, [0, 0])[0 if is_waiting else 1] = int(invitations)
     # Batch id -> (invitations waiting, invitations failed); only batches still going out.
-    going_out = {batch_id: (int(w), int(f)) for batch_id, w, f in unsent if w}
+    going_out = {batch_id: (w, f) for batch_id, (w, f) in unsent.items() if w}
     return Sending(
         waiting,
         [
