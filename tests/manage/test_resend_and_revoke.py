@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import h1_of, submit, text_of, title_of
+from tests.helpers import csrf_token, h1_of, submit, text_of, title_of
 from tests.manage.factories import (
     audit_actions,
     invitation,
@@ -101,6 +101,48 @@ def test_a_second_resend_while_the_first_email_waits_to_go_out_sends_nothing(app
     assert [row[0] for row in outbox_rows(app, inv)] == ["invitation"]
     assert invitation(app, inv).token_hash == token_hash
     assert audit_actions(app, inv) == ["resent"]
+
+
+def test_resend_looks_for_an_email_on_its_way_only_under_the_accounts_lock(
+    app, auth, client, is_postgres
+):
+    """Two resends of one invitation at the same moment (two tabs) must not both find no
+    email on its way: the look happens while the account's lock is held, so the second
+    waits for the first and then finds its email. Deterministic where a race is luck."""
+    if not is_postgres:
+        pytest.skip("row locks are no-ops on SQLite, which has one writer")
+    from sqlalchemy import event, text
+    from sqlalchemy.exc import OperationalError
+
+    inv = make_invitation(app, "gus@acme.example")
+    auth.sign_in()
+    token = csrf_token(client.get(f"/users/pending/resend?ids={inv}").get_data(as_text=True))
+    seen = []
+
+    def try_the_lock(conn, cursor, sql, parameters, context, executemany):
+        flat = " ".join(sql.split()).lower()
+        if seen or not (flat.startswith("select outbox_email.invitation_id") and "kind" in flat):
+            return
+        with db.engine.connect() as other:
+            try:
+                other.execute(
+                    text("SELECT id FROM account WHERE name = 'Acme Corp' FOR NO KEY UPDATE NOWAIT")
+                )
+                seen.append("free")
+            except OperationalError:
+                seen.append("held")
+            other.rollback()
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", try_the_lock)
+    try:
+        answer = client.post("/users/pending/resend", data={"ids": str(inv), "csrf_token": token})
+    finally:
+        event.remove(engine, "before_cursor_execute", try_the_lock)
+    assert answer.status_code == 302
+    assert seen == ["held"]
+    assert [row[0] for row in outbox_rows(app, inv)] == ["invitation"]
 
 
 def test_an_invitation_whose_email_failed_can_be_resent(app, auth, client):

@@ -143,8 +143,10 @@ def resend_invitations(
     Expired Licensed invitations hold no license, so they come back only if enough are free
     (counted under the account's lock, as Send does), or as Basic when `as_basic`."""
     now = now or utcnow()
-    plan = plan_resend(account_id, ids, now)
+    # The lock first, then the plan: two resends of one invitation at the same moment (two
+    # tabs, a double click) see each other's email on its way, and only one goes out.
     account = locked_account(account_id)
+    plan = plan_resend(account_id, ids, now)
     quota = invitation_quota(account_id, now)
     if not quota.allows(len(plan.allowed)):
         db.session.rollback()
