@@ -85,6 +85,7 @@ DEMO_NAMES = ("Olivia Owner", "Adam Admin", "Mia Member", "Ana Pro", "Ben Pro", 
               "Deutsch")  # the language switch names each language in itself
 
 _EDGES = " .,:;!?()…–-"
+_URL = re.compile(r"https?://\S+")
 _WORDS_ONLY = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)?")
 
 
@@ -103,7 +104,9 @@ def _as_word(words: str) -> str:
 
 def _short_sources(pairs, other_text: str) -> tuple[str, ...]:
     """The short messages of one language whose translation differs and that never stand as a
-    word of their own in the other language's catalogue (Name, Status, Team are both)."""
+    word of their own in the other language's catalogue (Name, Status, Team are both). A
+    placeholder's name (%(pending)d) is no word of either language."""
+    other_text = DIRECTIVE.sub(" ", other_text)
     found = set()
     for short, translations in pairs:
         if short in translations or short in found:
@@ -150,6 +153,7 @@ def _short_pattern(sources: tuple[str, ...]) -> re.Pattern[str]:
 def _short_left_in(text: str, sources: tuple[str, ...], names: tuple[str, ...]) -> list[str]:
     for name in sorted(names, key=len, reverse=True):  # "Olivia Owner" is a name, not a role
         text = text.replace(name, " ")
+    text = _URL.sub(" ", text)  # /users/pending/ is an address, in no language
     return sorted({m[0] for m in _short_pattern(sources).finditer(text)})
 
 
