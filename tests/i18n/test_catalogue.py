@@ -21,6 +21,25 @@ def test_every_marked_string_has_a_german_translation_that_is_not_fuzzy():
     )
 
 
+def test_every_german_string_is_still_marked_in_the_code_so_make_extract_loses_nothing():
+    """The other direction: a German entry extraction cannot find is either dead (its English
+    changed or went) or hidden from pybabel (a `_()` inside an f-string), and `make extract`
+    (--ignore-obsolete) would drop it; a hidden one would then show in English."""
+    marked = {
+        (message[0], message[1]) if isinstance(message, tuple) else message
+        for message in extracted()
+    }
+    def key(msgid):
+        return tuple(msgid) if isinstance(msgid, (tuple, list)) else msgid
+
+    stale = [singular(m.id) for m in german() if m.id and key(m.id) not in marked]
+    assert not stale, (
+        f"{len(stale)} German entries match no marked string (if the code still shows one, "
+        "take its _() out of the f-string; else run `make extract`):\n  "
+        + "\n  ".join(repr(s) for s in stale[:SHOWN])
+    )
+
+
 def test_plural_strings_have_both_german_forms():
     catalogue = german()
     assert catalogue.num_plurals == 2

@@ -63,7 +63,11 @@ def seat_summary(purchased: int, in_use: int, pending: int, free: int) -> str:
     if free:
         parts.append(ngettext("%(num)s free", "%(num)s free", free))
     sentence = _purchased(purchased, parts)
-    return sentence if free else f"{sentence} {_('None is free.')}"
+    if free:
+        return sentence
+    # Not inside an f-string: pybabel cannot see a call there, and `make extract` would drop it.
+    none_free = _("None is free.")
+    return f"{sentence} {none_free}"
 
 
 def batch_summary(purchased: int, in_use: int, pending: int, batch: int) -> str:
