@@ -68,6 +68,37 @@ def count_statements(engine):
 
 
 @contextmanager
+def account_lock_at(engine, is_the_moment, account: str = "Acme Corp"):
+    """Yields a list that gets "held" or "free": whether another connection could take the
+    account's lock (as a second Send, a resend or an accept would) at the first statement
+    for which `is_the_moment(sql)` is true. PostgreSQL only: row locks are no-ops on SQLite."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    seen: list[str] = []
+
+    def try_the_lock(conn, cursor, sql, parameters, context, executemany):
+        if seen or not is_the_moment(sql):
+            return
+        with engine.connect() as other:
+            try:
+                other.execute(
+                    text("SELECT id FROM account WHERE name = :name FOR NO KEY UPDATE NOWAIT"),
+                    {"name": account},
+                )
+                seen.append("free")
+            except OperationalError:
+                seen.append("held")
+            other.rollback()
+
+    event.listen(engine, "before_cursor_execute", try_the_lock)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", try_the_lock)
+
+
+@contextmanager
 def served_in_a_thread(app, host: str = "127.0.0.1"):
     """The app on a free port of 127.0.0.1 in a thread, BASE_URL set to `host` and that port;
     yields the URL; stops the server and the app's database connections at the end."""

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from tests.helpers import csrf_token, submit, text_of
+from tests.helpers import account_lock_at, csrf_token, submit, text_of
 from tests.invite.flow import (
     add_people,
     confirm_licenses,
@@ -289,32 +289,16 @@ def test_send_holds_the_accounts_lock_while_it_gives_out_licenses(app, auth, cli
     would) must be refused, so none of them can count the same free license twice."""
     if not is_postgres:
         pytest.skip("row locks are no-ops on SQLite, which has one writer")
-    from sqlalchemy import event, text
-    from sqlalchemy.exc import OperationalError
-
     auth.sign_in()
     base = to_check(client, "x1@acme.example", default_type="licensed")
     token = csrf_token(client.get(f"{base}/check").get_data(as_text=True))
-    seen = []
-
-    def try_the_lock(conn, cursor, sql, parameters, context, executemany):
-        if seen or not sql.lstrip().upper().startswith("INSERT INTO INVITATION_BATCH "):
-            return
-        with db.engine.connect() as other:
-            try:
-                other.execute(text("SELECT id FROM account WHERE name = 'Acme Corp' "
-                                   "FOR NO KEY UPDATE NOWAIT"))
-                seen.append("free")
-            except OperationalError:
-                seen.append("held")
-            other.rollback()
-
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", try_the_lock)
-    try:
+
+    def writing_the_batch(sql: str) -> bool:
+        return sql.lstrip().upper().startswith("INSERT INTO INVITATION_BATCH ")
+
+    with account_lock_at(engine, writing_the_batch) as seen:
         answer = client.post(f"{base}/send", data={"csrf_token": token})
-    finally:
-        event.remove(engine, "before_cursor_execute", try_the_lock)
     assert answer.location.endswith("/sent")
     assert seen == ["held"]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import csrf_token, h1_of, submit, text_of, title_of
+from tests.helpers import account_lock_at, csrf_token, h1_of, submit, text_of, title_of
 from tests.manage.factories import (
     audit_actions,
     invitation,
@@ -111,35 +111,18 @@ def test_resend_looks_for_an_email_on_its_way_only_under_the_accounts_lock(
     waits for the first and then finds its email. Deterministic where a race is luck."""
     if not is_postgres:
         pytest.skip("row locks are no-ops on SQLite, which has one writer")
-    from sqlalchemy import event, text
-    from sqlalchemy.exc import OperationalError
-
     inv = make_invitation(app, "gus@acme.example")
     auth.sign_in()
     token = csrf_token(client.get(f"/users/pending/resend?ids={inv}").get_data(as_text=True))
-    seen = []
-
-    def try_the_lock(conn, cursor, sql, parameters, context, executemany):
-        flat = " ".join(sql.split()).lower()
-        if seen or not (flat.startswith("select outbox_email.invitation_id") and "kind" in flat):
-            return
-        with db.engine.connect() as other:
-            try:
-                other.execute(
-                    text("SELECT id FROM account WHERE name = 'Acme Corp' FOR NO KEY UPDATE NOWAIT")
-                )
-                seen.append("free")
-            except OperationalError:
-                seen.append("held")
-            other.rollback()
-
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", try_the_lock)
-    try:
+
+    def looking_for_an_email_on_its_way(sql: str) -> bool:
+        flat = " ".join(sql.split()).lower()
+        return flat.startswith("select outbox_email.invitation_id") and "kind" in flat
+
+    with account_lock_at(engine, looking_for_an_email_on_its_way) as seen:
         answer = client.post("/users/pending/resend", data={"ids": str(inv), "csrf_token": token})
-    finally:
-        event.remove(engine, "before_cursor_execute", try_the_lock)
     assert answer.status_code == 302
     assert seen == ["held"]
     assert [row[0] for row in outbox_rows(app, inv)] == ["invitation"]
