@@ -205,8 +205,8 @@ def test_nobody_invited_yet_points_to_add_users(auth, client):
 # The Pending tab is a fixed number of statements whatever the number of invitations: the
 # signed-in user; the count per status (the filter tabs, one statement); the page of ids; those
 # invitations; their emails' delivery; the emails still queued or retrying (one count); the
-# batches still going out; and their progress (one grouped count). A statement more is a
-# query per row or per batch creeping in.
+# batches still going out; and their progress (waiting and failed invitations per batch, one
+# statement). A statement more is a query per row or per batch creeping in.
 PENDING_PAGE_STATEMENTS = 8
 
 
