@@ -29,6 +29,7 @@ def test_every_german_string_is_still_marked_in_the_code_so_make_extract_loses_n
         (message[0], message[1]) if isinstance(message, tuple) else message
         for message in extracted()
     }
+
     def key(msgid):
         return tuple(msgid) if isinstance(msgid, (tuple, list)) else msgid
 
