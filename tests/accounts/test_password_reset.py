@@ -4,6 +4,7 @@ every address, old sessions ended, and back to the invitation the person was acc
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests.accept.factory import invite
@@ -169,3 +170,16 @@ def test_a_reset_asked_from_an_invitation_leads_back_to_it(app, client):
 def _hidden(page) -> str:
     return re.search(r'name="invitation"[^>]*value="([^"]*)"',
                      page.get_data(as_text=True)).group(1)
+
+
+@pytest.mark.parametrize("invitation", ["2147483648", "9" * 30, "-3", "abc"])
+def test_a_tampered_invitation_field_is_ignored_and_the_reset_still_goes_out(
+    app, client, invitation
+):
+    """The hidden field says which invitation to come back to; anything that cannot be one
+    (too big for the database, negative, not a number) is no invitation, never a 500."""
+    asked = submit(client, "/forgot-password",
+                   {"email": "member@acme.example", "invitation": invitation})
+    assert asked.status_code == 302
+    mail = _emails(app, "password_reset", "member@acme.example")[0]
+    assert mail.context["business"] == ""  # no invitation to come back to

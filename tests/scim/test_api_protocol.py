@@ -119,6 +119,11 @@ def test_bad_paging_and_unknown_routes_get_scim_errors(acme):
     assert scim_error(acme.put("/Users", new_user("gus@acme.example")))[0] == 405
     # startIndex below 1 is 1, a negative count none (RFC 7644 §3.4.2.4).
     assert acme.get("/Users?startIndex=-4&count=-1").get_json()["itemsPerPage"] == 0
+    # Past the end, however far (more than a 64-bit integer holds), is an empty page.
+    for start in (10**3, 2**63, 10**30):
+        page = acme.get(f"/Users?startIndex={start}&count={10**30}")
+        assert page.status_code == 200, start
+        assert page.get_json()["itemsPerPage"] == 0
 
 
 def test_a_body_over_the_cap_is_a_scim_413_and_never_read(app, acme):

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
 from ..common.access import demo_mode_and_this_machine_only
+from ..common.ids import as_number
 from . import mailbox_entries, mailbox_message, waiting_count
 from .mailer import sandboxed_html_response
 
@@ -36,7 +37,7 @@ def linkified(text: str) -> Markup:
 
 @bp.route("/")
 def index():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=as_number) or 1, 1)
     entries, total = mailbox_entries(offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     return render_template(
         "delivery/mailbox/index.html",

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..accounts.billing import support
 from ..common.access import keeps_input_on_csrf_error, manager_required
 from ..common.forms import EmptyForm
+from ..common.ids import as_number
 from ..common.layout import with_link
 from ..common.paging import Page, clamp_page
 from ..common.scoping import get_scoped_or_404
@@ -212,7 +213,7 @@ def people():
             )
     discovery = discover_people(current_user.account_id)
     total = len(discovery.people)
-    number = clamp_page(request.args.get("page", type=int), total, PEOPLE_PER_PAGE)
+    number = clamp_page(request.args.get("page", type=as_number), total, PEOPLE_PER_PAGE)
     start = (number - 1) * PEOPLE_PER_PAGE
     return render_template(
         "domains/people.html",

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from ...common.access import keeps_input_on_csrf_error, safe_next
 from ...common.forms import EmptyForm
+from ...common.ids import as_number
 from ...common.layout import money, with_link
 from ...models import Role
 from .. import billing
@@ -36,9 +37,9 @@ def _return_to() -> str:
 @keeps_input_on_csrf_error
 def pay():
     """GET: what is to be paid. POST ("Pay"): paid, and back to where the person came from."""
-    if request.values.get("account", type=int) != current_user.account_id:
+    if request.values.get("account", type=as_number) != current_user.account_id:
         abort(404)  # someone else's account, or none: as if there were no such page
-    if (seats := request.values.get("seats", type=int)) is not None:
+    if (seats := request.values.get("seats", type=as_number)) is not None:
         return _licenses(seats)
     if request.values.get("cancel") == "add_ons":
         return _add_ons()

@@ -14,6 +14,7 @@ from flask_login import login_user
 
 from ...common.access import keeps_input_on_csrf_error, safe_next
 from ...common.forms import normalise_email
+from ...common.ids import id_or_none
 from ...common.security import start_session
 from ...extensions import limiter
 from ...models.types import utcnow
@@ -50,7 +51,7 @@ def forgot_password():
         invitation_id = form.invitation.data
         request_password_reset(
             form.email.data,
-            invitation_id=int(invitation_id) if invitation_id.isdigit() else None,
+            invitation_id=id_or_none(invitation_id),
             now=utcnow(),
         )
         flash(

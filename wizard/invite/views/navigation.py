@@ -11,6 +11,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ...common.ids import as_number
 from ...common.scoping import get_scoped_or_404
 from ...guide.quick_guide import GUIDE_KEY_OF_STEP, guide_steps
 from ...models import WizardDraft
@@ -96,4 +97,4 @@ def _guide_help(key: str) -> dict[str, str]:
 
 def requested_page() -> int:
     """The page number asked for in the query string (1 when none)."""
-    return request.args.get("page", 1, type=int)
+    return request.args.get("page", 1, type=as_number)

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ...common.access import keeps_input_on_csrf_error, manager_required
 from ...common.forms import EmptyForm
+from ...common.ids import as_number
 from ...manage.seats import seat_count
 from ...models import WizardDraft
 from ...models.types import utcnow
@@ -373,7 +374,7 @@ def change_user_type(draft: WizardDraft):
             ),
             "success",
         )
-    page = request.args.get("page", type=int)
+    page = request.args.get("page", type=as_number)
     return redirect(step_url(draft, "licenses", page=page) + "#people")
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ...common.access import manager_required
+from ...common.ids import as_number
 from ...models.types import utcnow
 from ..audit_trail import action_label, action_labels, audit_export, audit_log, describe
 from ..csv_export import csv_response
@@ -33,7 +34,8 @@ def _args() -> dict[str, str]:
 @manager_required
 def index():
     form = AuditFilterForm(formdata=request.args)
-    log = audit_log(current_user.account_id, form.to_filter(request.args.get("page", type=int)))
+    page = request.args.get("page", type=as_number)
+    log = audit_log(current_user.account_id, form.to_filter(page))
     labels = action_labels()
     form.action.choices = [SelectChoice("", _("Anything"))] + [
         SelectChoice(a, action_label(a, labels)) for a in log.actions

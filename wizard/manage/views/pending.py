@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...common.access import keeps_input_on_csrf_error, manager_required, safe_next
+from ...common.ids import as_number, id_or_none
 from ...delivery.explain import explain
 from ...invite.quota import QuotaExceeded, invitation_quota
 from ...models import Role
@@ -90,15 +91,15 @@ def refreshes(sending: bool) -> bool:
     live = request.args.get("live")
     if live:
         return live == "on"
-    return not current_filter_args() and request.args.get("page", type=int, default=1) == 1
+    return not current_filter_args() and request.args.get("page", type=as_number, default=1) == 1
 
 
 def cursor_from(args) -> Cursor | None:
     """The Next link's `after=` or the Previous link's `before=`; anything else is no cursor."""
-    for name, forward in (("after", True), ("before", False)):
-        value = args.get(name, type=int)
-        if value is not None and value > 0:
-            return Cursor(value, forward)
+    if after := id_or_none(args.get("after")):
+        return Cursor(after, forward=True)
+    if before := id_or_none(args.get("before")):
+        return Cursor(before, forward=False)
     return None
 
 
@@ -108,7 +109,7 @@ def index():
     form = PendingFilterForm(formdata=request.args)
     listing = pending_list(
         current_user.account_id,
-        form.to_filter(request.args.get("page", type=int), cursor_from(request.args)),
+        form.to_filter(request.args.get("page", type=as_number), cursor_from(request.args)),
     )
     live = refreshes(bool(listing.sending.waiting))
     response = make_response(

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ...common.access import keeps_input_on_csrf_error, manager_required, roles_required
 from ...common.forms import EmptyForm
+from ...common.ids import as_number
 from ...common.layout import with_link
 from ...models import Role
 from .. import roles as svc
@@ -100,7 +101,7 @@ def ownership():
     """The owner chooses an admin to hand the business over to (they must accept)."""
     account_id = current_user.account_id
     admins = svc.admins_of(account_id)
-    form = HandOverForm(admin=request.args.get("admin", type=int))
+    form = HandOverForm(admin=request.args.get("admin", type=as_number))
     form.admin.choices = [(a.id, f"{a.display_name} ({a.email})") for a in admins]
     if form.validate_on_submit():
         change = svc.offer_ownership(account_id, current_user.id, form.admin.data)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...common.access import keeps_input_on_csrf_error, manager_required, safe_next
+from ...common.ids import as_number
 from ...common.layout import with_link
 from ...scim.linking import provisioned_by_scim
 from ...sso.members import joined_via_sso
@@ -62,7 +63,8 @@ def users_url(back: str | None) -> str:
 def index():
     filters = MemberSearchForm(formdata=request.args)
     search = filters.q.data if filters.validate() else ""
-    listing = members_page(current_user.account, search or "", request.args.get("page", type=int))
+    page = request.args.get("page", type=as_number)
+    listing = members_page(current_user.account, search or "", page)
     return render_template(
         "manage/users/index.html",
         listing=listing,

@@ -153,7 +153,11 @@ def _list(params: Mapping[str, Any]):
     start = max(search.start_index or 1, 1)
     count = min(MAX_RESULTS if search.count is None else search.count, MAX_RESULTS)
     page = db.session.scalars(
-        query.order_by(ScimIdentity.created_at, ScimIdentity.id).offset(start - 1).limit(count)
+        # Past the last result there is nothing to read: an offset past what the database's
+        # 64-bit integer holds (startIndex=10**30) would make the driver raise instead.
+        query.order_by(ScimIdentity.created_at, ScimIdentity.id)
+        .offset(min(start - 1, total))
+        .limit(count)
     ).all()
     parameters = _response_parameters(params)
     listing = ListResponse[User](total_results=total, start_index=start, items_per_page=len(page))
