@@ -104,5 +104,5 @@ def test_resending_with_too_few_licenses_links_to_buying_more(app):
     seats(app, "Acme Corp", 4)
     owner = signed_in(app, "owner@acme.example")
     page = owner.get("/users/pending/resend?" + "&".join(f"ids={i}" for i in ids))
-    assert re.search(r'href="/users/licenses/"[^>]*id="buy-licenses"', page.text)
+    assert re.search(r'href="/users/licenses/\?return_to=[^"]+"[^>]*id="buy-licenses"', page.text)
     follow_every_link(app, owner, page)

@@ -96,7 +96,10 @@ def test_a_second_resend_while_the_first_email_waits_to_go_out_sends_nothing(app
     token_hash = invitation(app, inv).token_hash
     page = client.get(f"/users/pending/resend?ids={inv}")
     assert h1_of(page) == "Nothing to resend"
-    assert "an invitation email is still on its way" in text_of(page)
+    assert "an invitation email with the newest link is still on its way" in text_of(page)
+    # The reason is that one, not the status: it is pending, which may be resent.
+    assert "can be resent now. Why, for each one, is below." in text_of(page)
+    assert "Only pending and expired invitations can" not in text_of(page)
     resend(client, inv)  # a double click, or an old tab
     assert [row[0] for row in outbox_rows(app, inv)] == ["invitation"]
     assert invitation(app, inv).token_hash == token_hash
@@ -172,6 +175,7 @@ def test_accepted_declined_and_revoked_invitations_are_never_resent(app, auth, c
     auth.sign_in()
     confirm = client.get(f"/users/pending/resend?ids={inv}")
     assert h1_of(confirm) == "Nothing to resend"
+    assert "Only pending and expired invitations can." in text_of(confirm)
     assert 'id="confirm"' not in confirm.get_data(as_text=True)
     response = resend(client, inv)  # posted anyway, as an old tab or a crafted form would
     assert response.status_code == 302

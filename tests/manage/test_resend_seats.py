@@ -1,7 +1,9 @@
 """Resending within the licenses bought: expired Licensed invitations hold no license, so
 bringing them back needs free ones, counted under the account's lock as Send does."""
 
+import re
 from datetime import timedelta
+from html import unescape
 
 from sqlalchemy import func, select, update
 
@@ -93,8 +95,49 @@ def test_with_no_license_free_the_refusal_says_so_in_words_and_links_the_license
     text, html = text_of(page), page.get_data(as_text=True)
     assert "No licenses are free now." in text
     assert "Only 0" not in text
-    assert 'href="/users/licenses/" id="buy-licenses"' in html
+    assert re.search(r'href="/users/licenses/\?return_to=[^"]+" id="buy-licenses"', html)
     assert "Resend 2 invitations, these people as Basic users" in text
+
+
+def test_buying_licenses_from_a_refused_resend_leads_back_to_it_with_the_same_choice(
+    app, auth, client
+):
+    app.config["DEMO_MODE"] = True  # the development billing page stands in for payment
+    ids = three_expired_licensed(app)
+    licenses_bought(app, 4)  # 2 free, 3 needed
+    auth.sign_in()
+    confirm = f"/users/pending/resend?ids={ids[0]}&ids={ids[1]}&ids={ids[2]}"
+    page = client.get(confirm)
+    assert "after paying you come back to this page, with the same invitations chosen" in (
+        text_of(page)
+    )
+    buy = unescape(re.search(r'href="([^"]+)" id="buy-licenses"', page.text).group(1))
+    licenses = client.get(buy)
+    back = unescape(re.search(r'name="return_to" value="([^"]+)"', licenses.text).group(1))
+    assert 'id="return"' in licenses.text  # and a way back without buying
+    change = client.get("/users/licenses/", query_string={"seats": 5, "return_to": back})
+    pay = unescape(re.search(r'href="([^"]+)" id="to-payment"', change.text).group(1))
+
+    paid = submit(client, pay)
+
+    assert paid.status_code == 302
+    again = client.get(paid.headers["Location"])
+    assert h1_of(again) == "Resend 3 invitations?"
+    assert 'id="confirm"' in again.text  # enough licenses now: the plain Resend is back
+    assert "Done: your business now has 5 licenses." in text_of(again)
+
+
+def test_when_one_of_several_needs_a_license_the_button_names_that_one_person(app, auth, client):
+    ids = three_expired_licensed(app)
+    with app.app_context():
+        db.session.execute(
+            update(Invitation).where(Invitation.id.in_(ids[1:])).values(user_type=UserType.BASIC)
+        )
+        db.session.commit()
+    licenses_bought(app, 2)  # none free
+    auth.sign_in()
+    page = client.get("/users/pending/resend?" + "&".join(f"ids={i}" for i in ids))
+    assert "Resend 3 invitations, the person above as a Basic user" in text_of(page)
 
 
 def test_one_click_resends_them_as_basic_users(app, auth, client):

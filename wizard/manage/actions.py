@@ -78,7 +78,8 @@ def refusal_message(refusal: Refusal) -> str:
         return _("%(email)s already has a newer invitation that is pending.", email=email)
     if refusal.reason == "on_its_way":
         return _(
-            "%(email)s: an invitation email is still on its way, with the newest link.",
+            "%(email)s: an invitation email with the newest link is still on its way, so "
+            "there is nothing to resend. The Pending tab shows when it has gone out.",
             email=email,
         )
     if refusal.reason == "changed":

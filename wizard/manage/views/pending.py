@@ -240,9 +240,13 @@ def confirm_action():
         )
         return redirect(back)
     quota = invitation_quota(current_user.account_id, utcnow()) if action == "resend" else None
+    # This page again, with the same invitations chosen: where the licenses page and the
+    # payment page bring the owner back to after buying licenses.
+    here = url_for(f".{action}", ids=form.ids.data, back=back)
     return (
         render_template(
-            f"manage/pending/confirm_{action}.html", form=form, plan=chosen, back=back, quota=quota
+            f"manage/pending/confirm_{action}.html",
+            form=form, plan=chosen, back=back, quota=quota, here=here,
         ),
         status,
     )
