@@ -1,11 +1,17 @@
 """finish_sign_in and refuse: what the person sees after a protocol has spoken (issue 19)."""
 
+import re
+
+import pytest
 from sqlalchemy import select
 
 from tests.helpers import h1_of, text_of
-from tests.sso.conftest import person, provider
+from tests.sso.conftest import make_provider, person, provider
 from wizard.extensions import db
 from wizard.models import AuditEvent, User
+from wizard.models.types import utcnow
+from wizard.sso.advice import NOT_INSTALLED
+from wizard.sso.protocol import REFUSALS
 from wizard.sso.views.finish import TEST_FLAG
 
 
@@ -99,3 +105,30 @@ def test_an_account_made_by_sso_has_no_password_to_guess(app, client, acme_sso, 
     for guess in ("", "!sso-only", "sso-only"):
         response = submit(other, "/sign-in", {"email": "gus@acme.example", "password": guess})
         assert response.status_code == 200  # the form again, nobody signed in
+
+
+@pytest.mark.parametrize("protocol", ["saml", "oidc"])
+def test_every_failed_test_is_told_in_words_with_what_to_change_never_as_a_code(
+    app, auth, client, protocol
+):
+    """What "Test the connection" found, for each reason an answer can be refused: a sentence
+    of its own (the catch-all only for the provider's own error), never the code itself."""
+    provider_id = make_provider(app, protocol=protocol, issuer="https://login.example.com")
+    auth.sign_in("owner@acme.example")
+    said = {}
+    for reason in (*REFUSALS, NOT_INSTALLED):
+        with app.app_context():
+            provider(provider_id).test_result = {"refused": reason}
+            provider(provider_id).tested_at = utcnow()
+            db.session.commit()
+        page = client.get("/users/single-sign-on")
+        notice = re.search(r'id="test-refused">([^<]+)<', page.text)
+        assert notice, reason
+        said[reason] = notice.group(1)
+        assert not re.search(r"\w+_\w+", said[reason]), said[reason]  # no code like wrong_issuer
+        assert "test again" in said[reason].lower() or reason in ("no_email", NOT_INSTALLED)
+    catch_all = said["provider_error"]
+    assert [r for r, words in said.items() if words == catch_all] == ["provider_error"]
+    assert "cannot use %s yet" % ("SAML 2.0" if protocol == "saml" else "OpenID Connect") in (
+        said[NOT_INSTALLED]
+    )

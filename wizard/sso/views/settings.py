@@ -10,6 +10,7 @@ from ...common.access import keeps_input_on_csrf_error, manager_required
 from ...common.forms import EmptyForm
 from ...common.layout import with_link
 from .. import configuration as svc
+from ..advice import NOT_INSTALLED, test_failure_advice
 from ..configuration import SettingsInput, SettingsProblem, Switch
 from ..endpoints import sp_values
 from ..forms import SettingsForm
@@ -38,6 +39,7 @@ def _page(form: SettingsForm):
         form=form,
         provider=provider,
         sp=sp_values(provider),
+        test_failure_advice=test_failure_advice,
         has_domain=svc.has_verified_domain(current_user.account_id),
         switch_form=EmptyForm(),
         can_test=provider.id is not None and provider.is_configured,
@@ -103,7 +105,7 @@ def test_connection():
         return redirect(url_for(".settings"))
     target = begin_url(provider)
     if target is None:  # this installation lacks the protocol's part: say so on the page
-        record_test_failure(provider, "provider_error")
+        record_test_failure(provider, NOT_INSTALLED)
         return redirect(url_for(".settings", _anchor="test-result"))
     start_test(provider)
     session[TEST_FLAG] = provider.id
