@@ -197,3 +197,18 @@ def test_a_created_user_reads_back_and_the_business_gains_the_member(app, acme):
         assert member is not None and member.account.name == "Acme Corp"
     again = acme.post("/Users", new_user("GUS@acme.example"))
     assert scim_error(again) == (409, "uniqueness")
+
+
+@pytest.mark.parametrize("field", ["userName", "displayName", "externalId"])
+def test_a_nul_character_in_a_value_is_never_a_500(app, acme, field):
+    """PostgreSQL cannot store a NUL; an identity provider that sends one gets an answer."""
+    user = new_user("gus@acme.example")
+    user[field] = user.get(field, "gus") + "\u0000"
+    response = acme.post("/Users", user)
+    assert scim_error(response) == (400, "invalidValue")
+    assert _identities(app) == 0
+
+
+def test_a_nul_character_in_a_filter_is_a_scim_400_never_a_500(acme):
+    response = acme.get("/Users", query_string={"filter": 'userName eq "gus\u0000@acme.example"'})
+    assert scim_error(response) == (400, "invalidValue")

@@ -248,7 +248,11 @@ def test_the_same_requests_with_the_real_token_do_change_things(app, dns_server,
     """The control: every payload above is live, so the test above means something. A route
     whose forged request changes nothing only because its payload changes nothing would hide
     a missing CSRF check; here each one, sent genuinely, must change the database or who is
-    signed in."""
+    signed in.
+
+    First the same payload goes with invisible control characters in every field (a NUL,
+    pasted from elsewhere, is a 500 on PostgreSQL if it reaches the database): never a 500,
+    and none of them stored. If that changed nothing, the clean payload must."""
     plan, _forged, _ids = _attack_plan(app, dns_server)
     assert endpoint in plan, f"teach _attack_plan a live payload for {endpoint}"
     client, url, payload = plan[endpoint]
@@ -256,8 +260,13 @@ def test_the_same_requests_with_the_real_token_do_change_things(app, dns_server,
     before = _state(app, clients)
     signed_in = client.get("/account/").status_code == 200
     token = csrf_token(client.get("/account/" if signed_in else "/sign-in").get_data(as_text=True))
-    response = client.post(url, data={**payload, "csrf_token": token})
-    assert response.status_code == 302, (endpoint, response.status_code)
+    laced = {k: f"\x00{v}\x1b\x00" if isinstance(v, str) else v for k, v in payload.items()}
+    response = client.post(url, data={**laced, "csrf_token": token})
+    assert response.status_code != 500, f"{endpoint}: control characters answered a 500"
+    assert "\\x00" not in repr(_state(app, clients)), f"{endpoint} stored a NUL"
+    if _state(app, clients) == before:
+        response = client.post(url, data={**payload, "csrf_token": token})
+        assert response.status_code == 302, (endpoint, response.status_code)
     assert _state(app, clients) != before, f"{endpoint}: the genuine request changed nothing"
 
 

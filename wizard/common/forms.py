@@ -5,13 +5,18 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+# Control characters nobody types (tab, line feed and carriage return are kept): a NUL pasted
+# from somewhere else cannot be stored by PostgreSQL at all, and the rest only hide in a name.
+_INVISIBLE = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    return value.translate(_INVISIBLE).strip() if isinstance(value, str) else value
 
 
 class StripWhitespaceForm(FlaskForm):
-    """Strips leading and trailing whitespace from every text field before validation."""
+    """Strips leading and trailing whitespace, and invisible control characters, from every
+    text field before validation."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,6 +70,8 @@ def authenticate():
         # Unknown, revoked or missing: one answer for all, so nothing is learned.
         return error_response(401, "Authentication is required: send a valid bearer token.")
     g.scim_account = account
+    if _has_control_characters([part for pair in request.args.items(multi=True) for part in pair]):
+        return error_response(400, CONTROL_CHARACTERS, "invalidValue")
     return None
 
 
@@ -89,7 +92,25 @@ def read_json() -> dict:
         raise ScimProblem(400, "invalidSyntax", f"The body is not valid JSON: {exc}") from None
     if not isinstance(body, dict):
         raise ScimProblem(400, "invalidSyntax", "The body must be a JSON object.")
+    if _has_control_characters(body):
+        raise ScimProblem(400, "invalidValue", CONTROL_CHARACTERS)
     return body
+
+
+# PostgreSQL cannot store a NUL at all, and the other control characters (but tab, line feed
+# and carriage return) have no place in a name or an address: refused, as a SCIM 400.
+CONTROL_CHARACTERS = "Values must not contain control characters such as U+0000."
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _has_control_characters(value) -> bool:
+    if isinstance(value, str):
+        return bool(_CONTROL.search(value))
+    if isinstance(value, dict):
+        return any(map(_has_control_characters, (*value.keys(), *value.values())))
+    if isinstance(value, list):
+        return any(map(_has_control_characters, value))
+    return False
 
 
 @bp.errorhandler(ScimProblem)
