@@ -89,18 +89,16 @@ def save_people(
 ) -> PeopleOutcome:
     """Read and check the people; keep everything given, and complete the step when nothing
     is wrong (or the owner chose to leave the lines with problems out)."""
-    stored = people_input(draft.data).get("csv")
-    if csv_upload is not None:
-        csv_part = {"filename": csv_upload[0], "entries": [entry_to_dict(e) for e in csv_upload[1]]}
-    else:
-        csv_part = None if remove_file else stored
+    csv_part = _csv_part(draft, csv_upload, remove_file)
     entries = parse_text(text)
     if csv_part:
         entries += [entry_from_dict(d) for d in csv_part["entries"]]
-    # Nothing to check, or too much: nothing is saved, and the page shows what was typed.
+    # Nothing to check: nothing is saved (the list kept is the one before).
     if not entries:
         return PeopleOutcome(False, "empty")
+    # Too many to check: kept unchecked, so an uploaded file need not be chosen again.
     if len(entries) > max_people:
+        _keep_unchecked(draft, text=text, default_type=default_type, csv_part=csv_part)
         return PeopleOutcome(
             False, "too_many", "csv_file" if csv_upload else "addresses", count=len(entries)
         )
@@ -137,3 +135,46 @@ def save_people(
     store(draft, people_input=given, people=people_part)
     db.session.commit()
     return PeopleOutcome(done, count=len(entries))
+
+
+def keep_people_input(
+    draft: WizardDraft,
+    *,
+    text: str | None,
+    default_type: str | None,
+    csv_upload: tuple[str, list[Entry]] | None,
+    remove_file: bool,
+) -> None:
+    """Keep what was typed and uploaded although the form was refused (no user type chosen,
+    say), without checking it: the file need not be chosen again. `text` None keeps the text
+    saved before (the box's own error refused it)."""
+    if text is None:
+        text = people_input(draft.data).get("text", "")
+    _keep_unchecked(
+        draft,
+        text=text,
+        default_type=default_type,
+        csv_part=_csv_part(draft, csv_upload, remove_file),
+    )
+
+
+def _csv_part(
+    draft: WizardDraft, csv_upload: tuple[str, list[Entry]] | None, remove_file: bool
+) -> dict[str, Any] | None:
+    """The file to use: the one just uploaded, else the one kept before (unless removed)."""
+    if csv_upload is not None:
+        return {"filename": csv_upload[0], "entries": [entry_to_dict(e) for e in csv_upload[1]]}
+    return None if remove_file else people_input(draft.data).get("csv")
+
+
+def _keep_unchecked(
+    draft: WizardDraft, *, text: str, default_type: str | None, csv_part: dict[str, Any] | None
+) -> None:
+    """Save the input with no problems found yet. A list that changed is not checked, so the
+    step is open again (its answers wait under "people_input" until Continue checks them)."""
+    given = {"text": text, "default_type": default_type, "csv": csv_part}
+    stored = people_input(draft.data)
+    if all(stored.get(key) == value for key, value in given.items()):
+        return  # nothing new: the list checked before still holds
+    store(draft, people_input=given, people=None)
+    db.session.commit()
