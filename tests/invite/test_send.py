@@ -160,7 +160,28 @@ def test_people_invited_since_the_check_send_nothing_and_show_the_problem(app, a
     page = client.get(response.location)
     assert "Some people were invited or joined since you checked the list." in text_of(page)
     assert "gus@acme.example was already invited and has not answered yet." in text_of(page)
+    assert "1 entry needs your attention" in text_of(page)
+    assert "The other 2 people are fine and kept." in text_of(page)
     assert count(app, InvitationBatch) == 0 and count(app, Invitation) == 1
+
+
+def test_after_a_refused_send_step_1_counts_the_problems_and_the_people_kept_alike(
+    app, auth, client
+):
+    auth.sign_in()
+    base = start(client)
+    assert add_people(client, base, PEOPLE + "\nnot-an-address", leave_out="1").location == (
+        f"{base}/heads-up"
+    )
+    heads_up(client, base)
+    confirm_licenses(client, base)
+    invite_directly(app, "gus@acme.example")
+    page = client.get(send(client, base).location)
+    text = text_of(page)
+    # The line left out before and the person invited meanwhile; Ana and Ben are fine.
+    assert "2 entries need your attention" in text
+    assert "The other 2 people are fine and kept." in text
+    assert "Line 4" in text and "gus@acme.example was already invited" in text
 
 
 def test_fewer_free_licenses_than_at_the_check_send_nothing(app, auth, client):

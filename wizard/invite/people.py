@@ -76,6 +76,44 @@ def people_input(data: dict[str, Any] | None) -> dict[str, Any]:
     return answers(data, "people_input")
 
 
+def ready_count(stored: dict[str, Any]) -> int:
+    """How many of the entries checked last are fine: derived from the same check as the
+    problems, so the two numbers on the page always agree."""
+    if "entries" not in stored:  # a draft saved before "entries" was kept
+        return stored.get("ready") or 0
+    return stored["entries"] - len(stored.get("problems", []))
+
+
+def _entries(text: str, csv_part: dict[str, Any] | None) -> list[Entry]:
+    entries = parse_text(text)
+    if csv_part:
+        entries += [entry_from_dict(d) for d in csv_part["entries"]]
+    return entries
+
+
+def _check(
+    draft: WizardDraft,
+    entries: list[Entry],
+    *,
+    text: str,
+    default_type: str | None,
+    csv_part: dict[str, Any] | None,
+    own_email: str,
+) -> tuple[dict[str, Any], CheckedBatch]:
+    """Check the entries against the account as it is now: the input to keep, with the
+    problems found, and the split into people and problems."""
+    members, pending = conflicts(draft.account_id, {e.email for e in entries if e.email})
+    checked = check_batch(entries, own_email=own_email, members=members, pending=pending)
+    given = {
+        "text": text,
+        "default_type": default_type,
+        "csv": csv_part,
+        "problems": [entry_to_dict(e) for e in checked.problems],
+        "entries": len(entries),
+    }
+    return given, checked
+
+
 def save_people(
     draft: WizardDraft,
     *,
@@ -90,9 +128,7 @@ def save_people(
     """Read and check the people; keep everything given, and complete the step when nothing
     is wrong (or the owner chose to leave the lines with problems out)."""
     csv_part = _csv_part(draft, csv_upload, remove_file)
-    entries = parse_text(text)
-    if csv_part:
-        entries += [entry_from_dict(d) for d in csv_part["entries"]]
+    entries = _entries(text, csv_part)
     # Nothing to check: nothing is saved (the list kept is the one before).
     if not entries:
         return PeopleOutcome(False, "empty")
@@ -102,17 +138,14 @@ def save_people(
         return PeopleOutcome(
             False, "too_many", "csv_file" if csv_upload else "addresses", count=len(entries)
         )
-    members, pending = conflicts(draft.account_id, {e.email for e in entries if e.email})
-    checked: CheckedBatch = check_batch(
-        entries, own_email=own_email, members=members, pending=pending
+    given, checked = _check(
+        draft,
+        entries,
+        text=text,
+        default_type=default_type,
+        csv_part=csv_part,
+        own_email=own_email,
     )
-    given = {
-        "text": text,
-        "default_type": default_type,
-        "csv": csv_part,
-        "problems": [entry_to_dict(e) for e in checked.problems],
-        "ready": len(checked.people),
-    }
     done = bool(checked.people) and (not checked.problems or leave_out_problems)
     people_part = (
         {
@@ -135,6 +168,22 @@ def save_people(
     store(draft, people_input=given, people=people_part)
     db.session.commit()
     return PeopleOutcome(done, count=len(entries))
+
+
+def reopen_people(draft: WizardDraft, *, own_email: str) -> None:
+    """Someone on the list was invited or joined since step 1: check what was given again,
+    as Continue would, and open step 1 with the problems (the caller commits)."""
+    stored = people_input(draft.data)
+    text, csv_part = stored.get("text", ""), stored.get("csv")
+    given, _checked = _check(
+        draft,
+        _entries(text, csv_part),
+        text=text,
+        default_type=stored.get("default_type"),
+        csv_part=csv_part,
+        own_email=own_email,
+    )
+    store(draft, people_input=given, people=None)
 
 
 def keep_people_input(

@@ -23,7 +23,13 @@ from ..forms import (
     people_error,
 )
 from ..licenses import confirm_licenses, license_review, make_extra_people_basic, set_user_type
-from ..people import entry_from_dict, keep_people_input, people_input, save_people
+from ..people import (
+    entry_from_dict,
+    keep_people_input,
+    people_input,
+    ready_count,
+    save_people,
+)
 from ..quota import HeadsUpCapExceeded, QuotaExceeded, invitation_quota
 from .navigation import bp, next_url, render_step, requested_page, step_url, wizard_step
 from .sending import invitation_subject
@@ -104,12 +110,13 @@ def people(draft: WizardDraft):
         stored = people_input(draft.data)
     problems = [entry_from_dict(d) for d in stored.get("problems", [])] if checked else []
     if problems and not form.addresses.errors and not drafts.completed_steps(draft.data)["people"]:
-        form.addresses.errors = [_problems_message(len(problems), stored.get("ready") or 0)]
+        form.addresses.errors = [_problems_message(len(problems), ready_count(stored))]
     return render_step(
         draft,
         "people",
         form=form,
         problems=problems,
+        ready=ready_count(stored),
         stored=stored,
         people_count=len(drafts.user_types(draft.data)),
     )
