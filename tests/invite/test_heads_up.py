@@ -137,6 +137,18 @@ def test_sending_it_yourself_offers_a_download_and_marks_people_as_contacted(app
     assert {e.details["how"] for e in audit(app, "contacted")} == {"own"}
 
 
+def test_marking_people_as_contacted_needs_no_message_in_the_box(app, auth, client):
+    auth.sign_in()
+    base = start(client)
+    add_people(client, base, PEOPLE)
+    # The owner emailed them in their own words and cleared the box.
+    response = heads_up(client, base, "mark", subject="", body="")
+    assert response.location == f"{base}/licenses"
+    assert "3 people are marked as contacted." in text_of(client.get(response.location))
+    assert len(draft_of(app, base).data["heads_up"]["contacted"]) == 3
+    assert outbox(app) == []
+
+
 def test_skipping_needs_an_explicit_confirmation_and_sending_needs_a_message(app, auth, client):
     auth.sign_in()
     base = start(client)
