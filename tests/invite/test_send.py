@@ -228,6 +228,24 @@ def test_the_sent_page_counts_says_what_happens_next_and_lists_the_batch(app, au
     assert "p59@acme.example" in text_of(client.get(f"{base}/sent?page=2"))
 
 
+def test_the_sent_page_names_each_status_as_the_pending_tab_does(app, auth, client):
+    auth.sign_in()
+    base = to_check(client, "ana.pro@acme.example\ngus@acme.example")
+    send(client, base)
+    with app.app_context():
+        db.session.execute(
+            update(Invitation)
+            .where(Invitation.email == "gus@acme.example")
+            .values(status=InvitationStatus.REVOKED)
+        )
+        db.session.commit()
+    text = text_of(client.get(f"{base}/sent"))
+    assert "ana.pro@acme.example Basic Pending" in text
+    assert "gus@acme.example Basic Revoked" in text
+    assert "You can resend or revoke an invitation on the Pending tab." in text
+    assert "Waiting for an answer" not in text and "withdr" not in text.lower()
+
+
 def test_the_check_page_previews_the_email_in_the_first_persons_own_language(
     app, auth, client
 ):
