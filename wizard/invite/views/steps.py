@@ -152,9 +152,10 @@ def _sso_link() -> str:
     return g.sso_link
 
 
-def _default_message(locale: str | None = None) -> dict[str, str]:
-    """The pre-filled heads-up in `locale` (default: the page's language). It says what to
-    look out for: the invitation's own subject line, as that reader will see it."""
+def _default_message(locale: str | None = None, user_type: str | None = None) -> dict[str, str]:
+    """The pre-filled heads-up in `locale` (default: the page's language), in the words for
+    `user_type` (None: those true for both, as in the box). It says what to look out for:
+    the invitation's own subject line, as that reader will see it."""
     locale = locale or str(get_locale())
     with force_locale(locale):
         return contact.default_heads_up(
@@ -165,6 +166,7 @@ def _default_message(locale: str | None = None) -> dict[str, str]:
             # The public guide for invitees, from BASE_URL like every link in an email.
             current_app.config["BASE_URL"].rstrip("/") + flask_url_for("guide.invitees"),
             _sso_link(),
+            user_type=user_type,
         )
 
 
