@@ -23,13 +23,7 @@ from ..forms import (
     people_error,
 )
 from ..licenses import confirm_licenses, license_review, make_extra_people_basic, set_user_type
-from ..people import (
-    entry_from_dict,
-    keep_people_input,
-    people_input,
-    ready_count,
-    save_people,
-)
+from ..people import entry_from_dict, keep_people_input, people_input, ready_count, save_people
 from ..quota import HeadsUpCapExceeded, QuotaExceeded, invitation_quota
 from .navigation import bp, next_url, render_step, requested_page, step_url, wizard_step
 from .sending import invitation_subject
@@ -77,10 +71,7 @@ def people(draft: WizardDraft):
     if form.validate_on_submit():
         outcome = save_people(
             draft,
-            text=form.addresses.data or "",
-            default_type=form.default_type.data,
-            csv_upload=form.csv_upload,
-            remove_file=form.remove_file.data,
+            **form.given(),
             leave_out_problems=bool(form.leave_out.data),
             own_email=current_user.email,
             max_people=current_app.config["MAX_BATCH_SIZE"],
@@ -99,14 +90,7 @@ def people(draft: WizardDraft):
         # Say everything that is missing at once, not one thing per try.
         form.addresses.errors.append(people_error("empty", count=0, limit=0))
     elif request.method == "POST" and not form.csrf_token.errors:  # expired: nothing saved
-        # Another field was refused: what was typed and uploaded is kept all the same.
-        keep_people_input(
-            draft,
-            text=None if form.addresses.errors else form.addresses.data or "",
-            default_type=None if form.default_type.errors else form.default_type.data,
-            csv_upload=form.csv_upload,
-            remove_file=bool(form.remove_file.data),
-        )
+        keep_people_input(draft, **form.given())  # another field was refused: keep the rest
         stored = people_input(draft.data)
     problems = [entry_from_dict(d) for d in stored.get("problems", [])] if checked else []
     if problems and not form.addresses.errors and not drafts.completed_steps(draft.data)["people"]:
