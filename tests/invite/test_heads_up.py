@@ -1,9 +1,13 @@
 """Step 2, tell them first: send the heads-up from here, send it yourself, or skip."""
 
+import html
+import re
+
 from sqlalchemy import select
 
 from tests.helpers import h1_of, submit, text_of, title_of
 from tests.invite.flow import add_people, draft_of, heads_up, start, textarea
+from tests.invite.test_people import upload
 from wizard.extensions import db
 from wizard.models import AuditEvent, OutboxEmail
 
@@ -40,6 +44,42 @@ def test_the_message_is_prefilled_and_previewed_for_the_first_person(auth, clien
     )
     assert "Check and send to 3 people" in text
     assert "Mark 3 people as contacted" in text
+
+
+def test_the_prefilled_message_tells_only_licensed_people_that_the_business_pays(
+    app, auth, client
+):
+    auth.sign_in()
+    base = start(client)
+    upload(
+        client,
+        base,
+        b"email,name,user type\ngus@acme.example,Gus,Basic\n"
+        b"ana.pro@acme.example,Ana Pro,Licensed\nben.pro@acme.example,Ben Pro,Basic\n",
+    )
+    page = client.get(f"{base}/heads-up")
+    # The box goes to everyone once changed: nothing in it is untrue for either type.
+    assert "pays for your license" not in textarea(page, "body")
+    preview = text_of(page).split("What Gus will read", 1)[1].split("How do you want", 1)[0]
+    assert "You join as a Basic user: meetings with 3 or more people end after 40 minutes" in (
+        preview
+    )
+    assert "pays for your license" not in preview
+    download = client.get(f"{base}/heads-up.txt").get_data(as_text=True)
+    gus, ana, ben = download.split("=" * 70)[1:]
+    assert "To: Gus <gus@acme.example>" in gus and "pays for your license" not in gus
+    assert "Acme Corp can give you a license later." in gus
+    assert "Why: in the business account, Acme Corp pays for your license" in ana
+    assert "Basic" not in ana
+    assert "Sie treten als Basis-Benutzer bei" in ben and "Ihre Lizenz" not in ben
+    # Sent from here, each reads the same as in the download.
+    subject = re.search(r'id="subject"[^>]*value="([^"]*)"', page.get_data(as_text=True))
+    heads_up(
+        client, base, "send", subject=html.unescape(subject.group(1)), body=textarea(page, "body")
+    )
+    bodies = {m.to_address: m.context["body"] for m in outbox(app)}
+    assert "pays for your license" not in bodies["gus@acme.example"]
+    assert "Acme Corp pays for your license" in bodies["ana.pro@acme.example"]
 
 
 def test_sending_it_from_here_queues_one_personal_email_each_and_records_contact(app, auth, client):
@@ -135,6 +175,18 @@ def test_sending_it_yourself_offers_a_download_and_marks_people_as_contacted(app
     assert outbox(app) == []
     assert len(draft_of(app, base).data["heads_up"]["contacted"]) == 3
     assert {e.details["how"] for e in audit(app, "contacted")} == {"own"}
+
+
+def test_marking_people_as_contacted_needs_no_message_in_the_box(app, auth, client):
+    auth.sign_in()
+    base = start(client)
+    add_people(client, base, PEOPLE)
+    # The owner emailed them in their own words and cleared the box.
+    response = heads_up(client, base, "mark", subject="", body="")
+    assert response.location == f"{base}/licenses"
+    assert "3 people are marked as contacted." in text_of(client.get(response.location))
+    assert len(draft_of(app, base).data["heads_up"]["contacted"]) == 3
+    assert outbox(app) == []
 
 
 def test_skipping_needs_an_explicit_confirmation_and_sending_needs_a_message(app, auth, client):

@@ -105,6 +105,23 @@ def test_licensed_people_beyond_the_free_seats_block_until_one_click_makes_them_
     assert overrides == {"c@acme.example": "basic", "d@acme.example": "basic"}
 
 
+def test_the_way_back_after_buying_licenses_is_one_that_exists(app, auth, client):
+    set_seats(app, 2)  # 2 in use: none free
+    auth.sign_in()
+    base = at_licenses(client, "a@acme.example", "licensed")
+    text = text_of(client.get(f"{base}/licenses"))
+    assert "come back to this page" not in text  # nothing on the Licenses page leads back
+    assert (
+        "Your list is kept: to come back to it afterwards, choose “Add users” on the Users "
+        "page, then “Continue where you left off”." in text
+    )
+    # The way it names: Users, Add users, Continue where you left off.
+    assert 'href="/users/add/" id="add-users"' in client.get("/users/").get_data(as_text=True)
+    assert "Continue where you left off" in text_of(client.get("/users/add/"))
+    back = submit(client, "/users/add/", {"start": "continue"})
+    assert back.location == f"{base}/licenses"
+
+
 def test_one_persons_user_type_can_be_changed_and_needs_confirming_again(app, auth, client):
     auth.sign_in()
     base = at_licenses(client, "ana.pro@acme.example, gus@acme.example")

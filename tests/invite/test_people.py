@@ -142,6 +142,43 @@ def test_a_csv_file_with_bom_semicolons_and_user_types_adds_people_with_their_ty
     ]
 
 
+def test_a_file_uploaded_before_choosing_the_user_type_is_kept_and_used_after_choosing(
+    app, auth, client
+):
+    auth.sign_in()
+    base = start(client)
+    content = b"email,name\nana.pro@acme.example,Ana Pro\ngus@acme.example,Gus\n"
+    page = upload(client, base, content, addresses="dora@acme.example", default_type="")
+    text = text_of(page)
+    assert "Choose Basic or Licensed for the people you add" in text
+    assert "Uploaded file: people.csv (2 rows)" in text
+    assert textarea(page) == "dora@acme.example"
+    # Kept in the draft too: it is there when the page is opened again.
+    assert "Uploaded file: people.csv (2 rows)" in text_of(client.get(f"{base}/people"))
+    # Choosing the type is enough: the file need not be chosen again.
+    assert add_people(client, base, "dora@acme.example").location == f"{base}/heads-up"
+    assert [p["email"] for p in draft_of(app, base).data["people"]["people"]] == [
+        "dora@acme.example",
+        "ana.pro@acme.example",
+        "gus@acme.example",
+    ]
+
+
+def test_a_file_that_makes_the_list_too_long_is_kept_so_the_typed_part_can_be_cut(
+    app, auth, client
+):
+    app.config["MAX_BATCH_SIZE"] = 3
+    auth.sign_in()
+    base = start(client)
+    content = b"ana.pro@acme.example\ngus@acme.example\n"
+    page = upload(client, base, content, addresses="dora@acme.example, ben.pro@acme.example")
+    text = text_of(page)
+    assert "Your list has 4 people. You can invite up to 3 at a time" in text
+    assert "Uploaded file: people.csv (2 rows)" in text
+    assert add_people(client, base, "dora@acme.example").location == f"{base}/heads-up"
+    assert len(draft_of(app, base).data["people"]["people"]) == 3
+
+
 def test_files_that_cannot_be_used_are_refused_with_a_fix_and_the_typed_text_kept(
     app, auth, client
 ):

@@ -160,7 +160,28 @@ def test_people_invited_since_the_check_send_nothing_and_show_the_problem(app, a
     page = client.get(response.location)
     assert "Some people were invited or joined since you checked the list." in text_of(page)
     assert "gus@acme.example was already invited and has not answered yet." in text_of(page)
+    assert "1 entry needs your attention" in text_of(page)
+    assert "The other 2 people are fine and kept." in text_of(page)
     assert count(app, InvitationBatch) == 0 and count(app, Invitation) == 1
+
+
+def test_after_a_refused_send_step_1_counts_the_problems_and_the_people_kept_alike(
+    app, auth, client
+):
+    auth.sign_in()
+    base = start(client)
+    assert add_people(client, base, PEOPLE + "\nnot-an-address", leave_out="1").location == (
+        f"{base}/heads-up"
+    )
+    heads_up(client, base)
+    confirm_licenses(client, base)
+    invite_directly(app, "gus@acme.example")
+    page = client.get(send(client, base).location)
+    text = text_of(page)
+    # The line left out before and the person invited meanwhile; Ana and Ben are fine.
+    assert "2 entries need your attention" in text
+    assert "The other 2 people are fine and kept." in text
+    assert "Line 4" in text and "gus@acme.example was already invited" in text
 
 
 def test_fewer_free_licenses_than_at_the_check_send_nothing(app, auth, client):
@@ -205,6 +226,24 @@ def test_the_sent_page_counts_says_what_happens_next_and_lists_the_batch(app, au
     assert "p00@acme.example" in text and "p49@acme.example" in text
     assert "p50@acme.example" not in text and "Showing 1 to 50 of 60" in text
     assert "p59@acme.example" in text_of(client.get(f"{base}/sent?page=2"))
+
+
+def test_the_sent_page_names_each_status_as_the_pending_tab_does(app, auth, client):
+    auth.sign_in()
+    base = to_check(client, "ana.pro@acme.example\ngus@acme.example")
+    send(client, base)
+    with app.app_context():
+        db.session.execute(
+            update(Invitation)
+            .where(Invitation.email == "gus@acme.example")
+            .values(status=InvitationStatus.REVOKED)
+        )
+        db.session.commit()
+    text = text_of(client.get(f"{base}/sent"))
+    assert "ana.pro@acme.example Basic Pending" in text
+    assert "gus@acme.example Basic Revoked" in text
+    assert "You can resend or revoke an invitation on the Pending tab." in text
+    assert "Waiting for an answer" not in text and "withdr" not in text.lower()
 
 
 def test_the_check_page_previews_the_email_in_the_first_persons_own_language(

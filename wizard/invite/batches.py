@@ -38,7 +38,6 @@ from ..models import (
     WizardDraft,
 )
 from ..models.types import utcnow
-from .addresses import Entry, check_batch
 from .drafts import (
     Pagination,
     Person,
@@ -52,7 +51,7 @@ from .drafts import (
     store,
 )
 from .impact import SeatOutlook
-from .people import conflicts, entry_to_dict, people_input
+from .people import conflicts, reopen_people
 from .quota import invitation_quota, lock_account
 
 
@@ -113,16 +112,6 @@ class SendOutcome:
     reason: str | None = None
 
 
-def _reopen_people(draft: WizardDraft, people: list[Person], own_email: str) -> None:
-    """Someone was invited or joined since step 1: show step 1 again with the problems."""
-    entries = [Entry(p.source, p.line, p.label, p.email, p.name, p.user_type) for p in people]
-    members, pending = conflicts(draft.account_id, {p.email for p in people})
-    checked = check_batch(entries, own_email=own_email, members=members, pending=pending)
-    stored = dict(people_input(draft.data))
-    stored["problems"] = [entry_to_dict(e) for e in checked.problems]
-    store(draft, people=None, people_input=stored)
-
-
 def send_batch(
     draft_id: int, *, account: Account, inviter: User, valid_days: int, max_people: int
 ) -> SendOutcome:
@@ -148,7 +137,7 @@ def send_batch(
     emails = [p.email for p in people]
     members, pending = conflicts(account.id, set(emails))
     if members & set(emails) or pending & set(emails) or inviter.email in emails:
-        _reopen_people(draft, people, inviter.email)
+        reopen_people(draft, own_email=inviter.email)
         db.session.commit()
         return SendOutcome(step="people", reason="people_changed")
     lock_account(account.id)  # after the draft's lock, always in this order
@@ -193,7 +182,7 @@ def send_batch(
     except IntegrityError:  # invited by someone else a moment ago (one pending per address)
         db.session.rollback()
         draft = lock_draft(draft_id, account.id)
-        _reopen_people(draft, people, inviter.email)
+        reopen_people(draft, own_email=inviter.email)
         db.session.commit()
         return SendOutcome(step="people", reason="people_changed")
     draft.sent_batch_id = batch.id

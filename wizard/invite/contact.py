@@ -16,6 +16,7 @@ from ..delivery.outbox import wake_after_commit
 from ..extensions import db
 from ..models import Account, AuditEvent, DeliveryStatus, OutboxEmail, User, WizardDraft
 from ..models.types import utcnow
+from .addresses import BASIC, LICENSED
 from .batches import audit_rows, locales_of, lock_draft
 from .drafts import NotYourDraft, Person, answers, is_author, people_of, store
 from .licenses import outside_verified_domains
@@ -36,8 +37,11 @@ def default_heads_up(
     invitation_subject: str,
     guide_url: str = "",
     sso_url: str = "",
+    user_type: str | None = None,
 ) -> dict[str, str]:
-    """The pre-filled message; {name} and {business} are filled in for each person."""
+    """The pre-filled message; {name} and {business} are filled in for each person. It says
+    why to join in the words for the reader's `user_type`; None gives the words true for
+    both (the message in the box, which goes to everyone once the owner changes it)."""
     return {
         "subject": _("Before you get an invitation from {business}"),
         "body": _(
@@ -45,8 +49,10 @@ def default_heads_up(
             "In the next few days I will invite you to join the {business} business account. "
             "The invitation comes by email from Business Invite Wizard, so please look out "
             "for it (and check your spam folder if it does not arrive).\n\n"
-            "Why: in the business account, {business} pays for your license, and your "
-            "meetings, recordings and contacts are in one place with the rest of the team.\n\n"
+        )
+        + _why_join(user_type)
+        + "\n\n"
+        + _(
             "Your subscription: if you pay for your own Pro plan today, it ends when you "
             "accept, and you choose what happens to the unused part: a refund to your "
             "payment method, or a credit to {business}. The invitation page shows the amount "
@@ -85,6 +91,27 @@ def default_heads_up(
     }
 
 
+def _why_join(user_type: str | None) -> str:
+    """Why join, true for the reader: only a Licensed person has a license paid for them; a
+    Basic one is told what they lose, and that a license can come later."""
+    if user_type == LICENSED:
+        return _(
+            "Why: in the business account, {business} pays for your license, and your "
+            "meetings, recordings and contacts are in one place with the rest of the team."
+        )
+    why = _(
+        "Why: in the business account, your meetings, recordings and contacts are in one "
+        "place with the rest of the team."
+    )
+    if user_type == BASIC:
+        why += " " + _(
+            "You join as a Basic user: meetings with 3 or more people end after 40 minutes, "
+            "and there is no cloud recording (your cloud recordings still move with you). "
+            "{business} can give you a license later."
+        )
+    return why
+
+
 def heads_up_message(data: dict[str, Any] | None, default: dict[str, str]) -> dict[str, str]:
     """The message as the owner last saved it, or the pre-filled one."""
     saved = answers(data, "heads_up")
@@ -99,9 +126,9 @@ def personalise(template: str, *, name: str, email: str, business: str) -> str:
     return template.replace("{name}", name or email).replace("{business}", business)
 
 
-# The pre-filled message in a given language (a function of the locale), for readers of
-# other languages than the owner's while the owner has not changed it.
-DefaultIn = Callable[[str], dict[str, str]]
+# The pre-filled message in a given language for a given user type (a function of the
+# locale and the type), for each reader while the owner has not changed it.
+DefaultIn = Callable[[str, str], dict[str, str]]
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -127,21 +154,22 @@ def messages_for(
 ) -> list[tuple[Person, str, str]]:
     """(person, subject, body) for each person, personalised. While the owner has not changed
     the pre-filled message, each person reads it in their own language (it names the
-    invitation's subject as that person will see it); words the owner wrote go as written."""
+    invitation's subject as that person will see it) and in the words for their user type;
+    words the owner wrote go as written."""
     translate = (
         default_in is not None
         and shown_default is not None
         and is_unchanged(subject, body, shown_default)
     )
-    in_language: dict[str, dict[str, str]] = {}
+    in_language: dict[tuple[str, str], dict[str, str]] = {}
     result = []
     for person in people:
         message = {"subject": subject, "body": body}
         if translate:
-            locale = locales.get(person.email, "")
-            if locale not in in_language:
-                in_language[locale] = default_in(locale)
-            message = in_language[locale]
+            key = (locales.get(person.email, ""), person.user_type)
+            if key not in in_language:
+                in_language[key] = default_in(*key)
+            message = in_language[key]
         fill = {"name": person.name, "email": person.email, "business": business}
         result.append(
             (person, personalise(message["subject"], **fill), personalise(message["body"], **fill))

@@ -6,7 +6,9 @@ Steps are declared once, in order. Each step saves only validated answers under 
 further on than the first incomplete one cannot be opened.
 
 `data` holds:
-  people_input  what was typed and uploaded, with the problems found (kept even with problems)
+  people_input  {"text", "default_type", "csv", "problems", "entries"}: what was typed and
+                uploaded, with the problems found among how many entries (kept even with
+                problems; unchecked, without the last two, when another field was refused)
   people        {"default_type", "people": [{"email", "name", "type", "source", "line"}],
                  "left_out"}: the validated list
   heads_up      {"subject", "body", "contacted": {email: iso time}, "how": {email: "app"|"own"},

@@ -1,5 +1,7 @@
 """One form per wizard step; each message says how to fix the problem."""
 
+from typing import Any
+
 from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
@@ -83,6 +85,15 @@ class PeopleForm(StripWhitespaceForm):
     # What the upload held, once validated: (file name, entries).
     csv_upload: tuple[str, list[Entry]] | None = None
 
+    def given(self) -> dict[str, Any]:
+        """What was typed and uploaded, as the people step keeps it (a refused field: None)."""
+        return {
+            "text": None if self.addresses.errors else self.addresses.data or "",
+            "default_type": None if self.default_type.errors else self.default_type.data,
+            "csv_upload": self.csv_upload,
+            "remove_file": bool(self.remove_file.data),
+        }
+
     def validate_default_type(self, field):
         if field.data not in (BASIC, LICENSED):
             raise ValidationError(_l("Choose Basic or Licensed for the people you add"))
@@ -144,6 +155,8 @@ class HeadsUpForm(StripWhitespaceForm):
                     _l("Tick the box to confirm you want to skip telling people first")
                 )
                 return False
+            return valid
+        if action == "mark":  # told in their own way: this message is not what they got
             return valid
         if not self.subject.data:
             self.subject.errors.append(_l("Enter a subject for the message"))

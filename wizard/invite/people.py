@@ -76,6 +76,44 @@ def people_input(data: dict[str, Any] | None) -> dict[str, Any]:
     return answers(data, "people_input")
 
 
+def ready_count(stored: dict[str, Any]) -> int:
+    """How many of the entries checked last are fine: derived from the same check as the
+    problems, so the two numbers on the page always agree."""
+    if "entries" not in stored:  # a draft saved before "entries" was kept
+        return stored.get("ready") or 0
+    return stored["entries"] - len(stored.get("problems", []))
+
+
+def _entries(text: str, csv_part: dict[str, Any] | None) -> list[Entry]:
+    entries = parse_text(text)
+    if csv_part:
+        entries += [entry_from_dict(d) for d in csv_part["entries"]]
+    return entries
+
+
+def _check(
+    draft: WizardDraft,
+    entries: list[Entry],
+    *,
+    text: str,
+    default_type: str | None,
+    csv_part: dict[str, Any] | None,
+    own_email: str,
+) -> tuple[dict[str, Any], CheckedBatch]:
+    """Check the entries against the account as it is now: the input to keep, with the
+    problems found, and the split into people and problems."""
+    members, pending = conflicts(draft.account_id, {e.email for e in entries if e.email})
+    checked = check_batch(entries, own_email=own_email, members=members, pending=pending)
+    given = {
+        "text": text,
+        "default_type": default_type,
+        "csv": csv_part,
+        "problems": [entry_to_dict(e) for e in checked.problems],
+        "entries": len(entries),
+    }
+    return given, checked
+
+
 def save_people(
     draft: WizardDraft,
     *,
@@ -89,32 +127,25 @@ def save_people(
 ) -> PeopleOutcome:
     """Read and check the people; keep everything given, and complete the step when nothing
     is wrong (or the owner chose to leave the lines with problems out)."""
-    stored = people_input(draft.data).get("csv")
-    if csv_upload is not None:
-        csv_part = {"filename": csv_upload[0], "entries": [entry_to_dict(e) for e in csv_upload[1]]}
-    else:
-        csv_part = None if remove_file else stored
-    entries = parse_text(text)
-    if csv_part:
-        entries += [entry_from_dict(d) for d in csv_part["entries"]]
-    # Nothing to check, or too much: nothing is saved, and the page shows what was typed.
+    csv_part = _csv_part(draft, csv_upload, remove_file)
+    entries = _entries(text, csv_part)
+    # Nothing to check: nothing is saved (the list kept is the one before).
     if not entries:
         return PeopleOutcome(False, "empty")
+    # Too many to check: kept unchecked, so an uploaded file need not be chosen again.
     if len(entries) > max_people:
+        _keep_unchecked(draft, text=text, default_type=default_type, csv_part=csv_part)
         return PeopleOutcome(
             False, "too_many", "csv_file" if csv_upload else "addresses", count=len(entries)
         )
-    members, pending = conflicts(draft.account_id, {e.email for e in entries if e.email})
-    checked: CheckedBatch = check_batch(
-        entries, own_email=own_email, members=members, pending=pending
+    given, checked = _check(
+        draft,
+        entries,
+        text=text,
+        default_type=default_type,
+        csv_part=csv_part,
+        own_email=own_email,
     )
-    given = {
-        "text": text,
-        "default_type": default_type,
-        "csv": csv_part,
-        "problems": [entry_to_dict(e) for e in checked.problems],
-        "ready": len(checked.people),
-    }
     done = bool(checked.people) and (not checked.problems or leave_out_problems)
     people_part = (
         {
@@ -137,3 +168,62 @@ def save_people(
     store(draft, people_input=given, people=people_part)
     db.session.commit()
     return PeopleOutcome(done, count=len(entries))
+
+
+def reopen_people(draft: WizardDraft, *, own_email: str) -> None:
+    """Someone on the list was invited or joined since step 1: check what was given again,
+    as Continue would, and open step 1 with the problems (the caller commits)."""
+    stored = people_input(draft.data)
+    text, csv_part = stored.get("text", ""), stored.get("csv")
+    given, _checked = _check(
+        draft,
+        _entries(text, csv_part),
+        text=text,
+        default_type=stored.get("default_type"),
+        csv_part=csv_part,
+        own_email=own_email,
+    )
+    store(draft, people_input=given, people=None)
+
+
+def keep_people_input(
+    draft: WizardDraft,
+    *,
+    text: str | None,
+    default_type: str | None,
+    csv_upload: tuple[str, list[Entry]] | None,
+    remove_file: bool,
+) -> None:
+    """Keep what was typed and uploaded although the form was refused (no user type chosen,
+    say), without checking it: the file need not be chosen again. `text` None keeps the text
+    saved before (the box's own error refused it)."""
+    if text is None:
+        text = people_input(draft.data).get("text", "")
+    _keep_unchecked(
+        draft,
+        text=text,
+        default_type=default_type,
+        csv_part=_csv_part(draft, csv_upload, remove_file),
+    )
+
+
+def _csv_part(
+    draft: WizardDraft, csv_upload: tuple[str, list[Entry]] | None, remove_file: bool
+) -> dict[str, Any] | None:
+    """The file to use: the one just uploaded, else the one kept before (unless removed)."""
+    if csv_upload is not None:
+        return {"filename": csv_upload[0], "entries": [entry_to_dict(e) for e in csv_upload[1]]}
+    return None if remove_file else people_input(draft.data).get("csv")
+
+
+def _keep_unchecked(
+    draft: WizardDraft, *, text: str, default_type: str | None, csv_part: dict[str, Any] | None
+) -> None:
+    """Save the input with no problems found yet. A list that changed is not checked, so the
+    step is open again (its answers wait under "people_input" until Continue checks them)."""
+    given = {"text": text, "default_type": default_type, "csv": csv_part}
+    stored = people_input(draft.data)
+    if all(stored.get(key) == value for key, value in given.items()):
+        return  # nothing new: the list checked before still holds
+    store(draft, people_input=given, people=None)
+    db.session.commit()

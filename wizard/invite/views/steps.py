@@ -24,7 +24,7 @@ from ..forms import (
     people_error,
 )
 from ..licenses import confirm_licenses, license_review, make_extra_people_basic, set_user_type
-from ..people import entry_from_dict, people_input, save_people
+from ..people import entry_from_dict, keep_people_input, people_input, ready_count, save_people
 from ..quota import HeadsUpCapExceeded, QuotaExceeded, invitation_quota
 from .navigation import bp, next_url, render_step, requested_page, step_url, wizard_step
 from .sending import invitation_subject
@@ -72,10 +72,7 @@ def people(draft: WizardDraft):
     if form.validate_on_submit():
         outcome = save_people(
             draft,
-            text=form.addresses.data or "",
-            default_type=form.default_type.data,
-            csv_upload=form.csv_upload,
-            remove_file=form.remove_file.data,
+            **form.given(),
             leave_out_problems=bool(form.leave_out.data),
             own_email=current_user.email,
             max_people=current_app.config["MAX_BATCH_SIZE"],
@@ -93,14 +90,18 @@ def people(draft: WizardDraft):
     elif request.method == "POST" and not _anything_given(form):
         # Say everything that is missing at once, not one thing per try.
         form.addresses.errors.append(people_error("empty", count=0, limit=0))
+    elif request.method == "POST" and not form.csrf_token.errors:  # expired: nothing saved
+        keep_people_input(draft, **form.given())  # another field was refused: keep the rest
+        stored = people_input(draft.data)
     problems = [entry_from_dict(d) for d in stored.get("problems", [])] if checked else []
     if problems and not form.addresses.errors and not drafts.completed_steps(draft.data)["people"]:
-        form.addresses.errors = [_problems_message(len(problems), stored.get("ready") or 0)]
+        form.addresses.errors = [_problems_message(len(problems), ready_count(stored))]
     return render_step(
         draft,
         "people",
         form=form,
         problems=problems,
+        ready=ready_count(stored),
         stored=stored,
         people_count=len(drafts.user_types(draft.data)),
     )
@@ -136,9 +137,10 @@ def _sso_link() -> str:
     return g.sso_link
 
 
-def _default_message(locale: str | None = None) -> dict[str, str]:
-    """The pre-filled heads-up in `locale` (default: the page's language). It says what to
-    look out for: the invitation's own subject line, as that reader will see it."""
+def _default_message(locale: str | None = None, user_type: str | None = None) -> dict[str, str]:
+    """The pre-filled heads-up in `locale` (default: the page's language), in the words for
+    `user_type` (None: those true for both, as in the box). It says what to look out for:
+    the invitation's own subject line, as that reader will see it."""
     locale = locale or str(get_locale())
     with force_locale(locale):
         return contact.default_heads_up(
@@ -149,6 +151,7 @@ def _default_message(locale: str | None = None) -> dict[str, str]:
             # The public guide for invitees, from BASE_URL like every link in an email.
             current_app.config["BASE_URL"].rstrip("/") + flask_url_for("guide.invitees"),
             _sso_link(),
+            user_type=user_type,
         )
 
 
