@@ -48,10 +48,14 @@ def test_a_person_with_no_account_is_not_told_what_moves_or_to_download_reports(
     assert "What moves with you" not in text and "Reports do not move" not in text
 
 
-def test_a_basic_invitation_shows_the_pro_features_that_are_lost(app, client):
+def test_a_basic_invitation_shows_the_pro_features_that_are_lost(app, client, auth):
     token = invite(app, "ana.pro@acme.example", user_type=UserType.BASIC)
+    signed_out = text_of(client.get(f"/invitation/{token}"))
+    assert "You join as a Basic user. If you have Pro today, this is what you lose:" in signed_out
+    auth.sign_in("ana.pro@acme.example")  # now the page knows she has Pro: no "if"
     text = text_of(client.get(f"/invitation/{token}"))
-    assert "You join as a Basic user. If you have Pro today, this is what you lose:" in text
+    assert "You join as a Basic user. You have Pro today, so this is what you lose:" in text
+    assert "If you have Pro today" not in text
     assert "40 minutes when 3 or more people join" in text
     assert "No (recordings on your computer only)" in text
     assert "Alternative host Yes No" in text
