@@ -162,3 +162,35 @@ def test_with_a_license_free_the_invitation_page_promises_the_license(app, clien
     assert "You join Acme Corp as a Licensed user." in text_of(
         client.get(f"/invitation/{token}/refund")
     )
+
+
+def test_a_license_taken_back_after_joining_is_not_told_as_none_free_when_they_joined(
+    app, client, auth
+):
+    token = invite(app, "dora@acme.example", user_type=UserType.LICENSED)
+    licenses_bought(app, 3)
+    auth.sign_in("dora@acme.example")
+    submit(client, f"/invitation/{token}/accept", {}, page=f"/invitation/{token}")
+    with app.app_context():  # later, the owner takes her license back
+        user("dora@acme.example").user_type = UserType.BASIC
+        db.session.commit()
+    text = text_of(client.get(f"/invitation/{token}"))
+    assert "User type Basic" in text
+    assert NO_LICENSE not in text
+
+
+def test_given_a_license_after_joining_as_basic_the_page_no_longer_asks_for_one(
+    app, client, auth
+):
+    token = invite(app, "dora@acme.example", user_type=UserType.LICENSED)
+    licenses_bought(app, 2)
+    auth.sign_in("dora@acme.example")
+    joined = submit(client, f"/invitation/{token}/accept", {}, page=f"/invitation/{token}",
+                    follow_redirects=True)
+    assert NO_LICENSE in text_of(joined)
+    licenses_bought(app, 3)
+    with app.app_context():
+        user("dora@acme.example").user_type = UserType.LICENSED
+        db.session.commit()
+    text = text_of(client.get(f"/invitation/{token}"))
+    assert "User type Licensed" in text and NO_LICENSE not in text
