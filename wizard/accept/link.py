@@ -184,12 +184,17 @@ def has_account(email: str) -> bool:
 
 def reader_plan(email: str) -> str:
     """What the person at this address has today, for words that depend on it: "pro" (an
-    active paid plan), "free" (an account without one) or "none" (no account yet)."""
+    active paid plan), "free" (an individual account without one), "other_business" (a member
+    of a business account, who has to leave it before joining) or "none" (no account yet).
+
+    A business account here is another one: the wizard never invites its own members."""
     user = db.session.execute(
         select(User).where(func.lower(User.email) == normalise_email(email))
     ).scalar_one_or_none()
     if user is None:
         return "none"
+    if user.account.is_business:
+        return "other_business"
     subscription = individual_subscription(user)
     return "pro" if subscription is not None and subscription.is_active else "free"
 
@@ -208,8 +213,11 @@ def reader_plans(emails, session=None) -> dict[str, str]:
         .where(address.in_(list(plans)))
     )
     for email, kind, subscription_id, cancelled_at in rows:
-        paid = kind != AccountKind.BUSINESS and subscription_id is not None and cancelled_at is None
-        plans[email] = "pro" if paid else "free"
+        if kind == AccountKind.BUSINESS:
+            plans[email] = "other_business"
+        else:
+            paid = subscription_id is not None and cancelled_at is None
+            plans[email] = "pro" if paid else "free"
     return plans
 
 
