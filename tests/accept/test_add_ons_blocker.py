@@ -91,6 +91,19 @@ def test_without_billing_url_in_production_the_page_names_support(app, client, a
         assert 'href="mailto:help@platform.example"' in page.text
 
 
+def test_with_production_defaults_cancelling_add_ons_is_not_called_a_payment(app, client, auth):
+    token = invite(app, GIL)  # no BILLING_URL, no SUPPORT_*, not demo mode
+    auth.sign_in(GIL)
+    for page in (client.get(f"/invitation/{token}"), client.get("/account/")):
+        text = text_of(page)
+        assert 'id="cancel-add-ons"' not in page.text
+        assert "Cancel the add-ons in the billing settings of your own account on the platform" \
+            in text
+        assert "payments" not in text.lower()
+    account = text_of(client.get("/account/"))
+    assert "If you cannot find them there, ask the platform's support team." in account
+
+
 def test_the_cancel_page_is_a_404_for_another_account_and_changes_nothing(
     demo_app, client, auth
 ):
