@@ -195,6 +195,29 @@ def test_expiry_is_exact_to_the_moment_with_a_frozen_clock(app):
         assert user_id  # the invitation is still there, only expired
 
 
+@pytest.mark.parametrize(
+    "closed", [InvitationStatus.REVOKED, InvitationStatus.DECLINED, "expired", "unknown"]
+)
+def test_a_closed_link_to_a_person_with_no_account_does_not_speak_of_their_account(
+    app, client, closed
+):
+    # gus has no account
+    if closed == "expired":
+        token = invite(app, "gus@acme.example", now=utcnow() - timedelta(days=31))
+    elif closed == "unknown":
+        token = "not-a-real-token"
+    else:
+        token = invite(app, "gus@acme.example")
+        with app.app_context():
+            invitation = invitation_for(token)
+            invitation.status = closed
+            invitation.responded_at = invitation.revoked_at = utcnow()
+            db.session.commit()
+    text = text_of(client.get(f"/invitation/{token}"))
+    assert "Nothing has changed for you" in text
+    assert "your account" not in text
+
+
 def test_a_revoked_link_says_it_was_withdrawn(app, client, ana_link):
     with app.app_context():
         invitation = invitation_for(ana_link)
