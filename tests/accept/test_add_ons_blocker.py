@@ -24,7 +24,7 @@ def test_gil_cancels_his_add_ons_on_the_billing_page_and_then_accepts(demo_app, 
     token = invite(demo_app, GIL)
     auth.sign_in(GIL)
     blocked = client.get(f"/invitation/{token}")
-    assert h1_of(blocked) == "Remove the add-ons from your plan first"
+    assert h1_of(blocked) == "Cancel the add-ons on your plan first"
     assert "Your plan still has 2 add-ons" in text_of(blocked)
     cancel = link_by_id(blocked, "cancel-add-ons")
     billing = client.get(cancel)
@@ -33,7 +33,7 @@ def test_gil_cancels_his_add_ons_on_the_billing_page_and_then_accepts(demo_app, 
     assert "Cancel 2 add-ons" in text_of(billing)
     done = submit(client, cancel, follow_redirects=True)
     assert "Done: 2 add-ons are cancelled." in text_of(done)
-    assert h1_of(done) != "Remove the add-ons from your plan first"  # back at the invitation
+    assert h1_of(done) != "Cancel the add-ons on your plan first"  # back at the invitation
     assert h1_of(accept(client, token, GIL)) == "You are in Acme Corp"
     with demo_app.app_context():
         assert user(GIL).account.name == "Acme Corp"
@@ -63,7 +63,7 @@ def test_try_again_after_the_add_ons_are_gone_offers_the_refund_step(demo_app, c
         subscription_of(GIL).add_ons = 0
         db.session.commit()
     again = client.get(link_by_id(blocked, "try-again"))
-    assert "Remove the add-ons" not in text_of(again)
+    assert "Cancel the add-ons on your plan" not in text_of(again)
     assert f'href="/invitation/{token}/refund"' in again.text
 
 
@@ -124,6 +124,6 @@ def test_in_german_the_blocker_and_the_billing_page_speak_german(demo_app, clien
         db.session.commit()
     auth.sign_in(GIL)
     blocked = client.get(f"/invitation/{token}")
-    assert h1_of(blocked) == "Entfernen Sie zuerst die Add-ons aus Ihrem Abonnement"
+    assert h1_of(blocked) == "Kündigen Sie zuerst die Add-ons Ihres Tarifs"
     billing = client.get(link_by_id(blocked, "cancel-add-ons"))
     assert "2 Add-ons kündigen" in text_of(billing)

@@ -58,7 +58,7 @@ BLOCKERS = [
     ("emil.pro@acme.example", {}, "Pay your outstanding balance first", "/dev/billing/"),
     ("fay.pro@acme.example", {}, "Remove the other users from your account first",
      "/account/"),
-    ("gil.pro@studio.example", {}, "Remove the add-ons from your plan first", "/dev/billing/"),
+    ("gil.pro@studio.example", {}, "Cancel the add-ons on your plan first", "/dev/billing/"),
     ("admin@globex.example", {}, "You are already in another business account", "/invitation/"),
     ("owner@globex.example", {}, "You are already in another business account",
      "/users/ownership"),
