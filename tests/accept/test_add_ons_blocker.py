@@ -24,7 +24,7 @@ def test_gil_cancels_his_add_ons_on_the_billing_page_and_then_accepts(demo_app, 
     token = invite(demo_app, GIL)
     auth.sign_in(GIL)
     blocked = client.get(f"/invitation/{token}")
-    assert h1_of(blocked) == "Remove the add-ons from your plan first"
+    assert h1_of(blocked) == "Cancel the add-ons on your plan first"
     assert "Your plan still has 2 add-ons" in text_of(blocked)
     cancel = link_by_id(blocked, "cancel-add-ons")
     billing = client.get(cancel)
@@ -33,7 +33,7 @@ def test_gil_cancels_his_add_ons_on_the_billing_page_and_then_accepts(demo_app, 
     assert "Cancel 2 add-ons" in text_of(billing)
     done = submit(client, cancel, follow_redirects=True)
     assert "Done: 2 add-ons are cancelled." in text_of(done)
-    assert h1_of(done) != "Remove the add-ons from your plan first"  # back at the invitation
+    assert h1_of(done) != "Cancel the add-ons on your plan first"  # back at the invitation
     assert h1_of(accept(client, token, GIL)) == "You are in Acme Corp"
     with demo_app.app_context():
         assert user(GIL).account.name == "Acme Corp"
@@ -63,7 +63,7 @@ def test_try_again_after_the_add_ons_are_gone_offers_the_refund_step(demo_app, c
         subscription_of(GIL).add_ons = 0
         db.session.commit()
     again = client.get(link_by_id(blocked, "try-again"))
-    assert "Remove the add-ons" not in text_of(again)
+    assert "Cancel the add-ons on your plan" not in text_of(again)
     assert f'href="/invitation/{token}/refund"' in again.text
 
 
@@ -91,6 +91,19 @@ def test_without_billing_url_in_production_the_page_names_support(app, client, a
         assert 'href="mailto:help@platform.example"' in page.text
 
 
+def test_with_production_defaults_cancelling_add_ons_is_not_called_a_payment(app, client, auth):
+    token = invite(app, GIL)  # no BILLING_URL, no SUPPORT_*, not demo mode
+    auth.sign_in(GIL)
+    for page in (client.get(f"/invitation/{token}"), client.get("/account/")):
+        text = text_of(page)
+        assert 'id="cancel-add-ons"' not in page.text
+        assert "Cancel the add-ons in the billing settings of your own account on the platform" \
+            in text
+        assert "payments" not in text.lower()
+    account = text_of(client.get("/account/"))
+    assert "If you cannot find them there, ask the platform's support team." in account
+
+
 def test_the_cancel_page_is_a_404_for_another_account_and_changes_nothing(
     demo_app, client, auth
 ):
@@ -111,6 +124,6 @@ def test_in_german_the_blocker_and_the_billing_page_speak_german(demo_app, clien
         db.session.commit()
     auth.sign_in(GIL)
     blocked = client.get(f"/invitation/{token}")
-    assert h1_of(blocked) == "Entfernen Sie zuerst die Add-ons aus Ihrem Abonnement"
+    assert h1_of(blocked) == "Kündigen Sie zuerst die Add-ons Ihres Tarifs"
     billing = client.get(link_by_id(blocked, "cancel-add-ons"))
     assert "2 Add-ons kündigen" in text_of(billing)

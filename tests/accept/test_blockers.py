@@ -55,7 +55,7 @@ def test_add_ons_must_be_removed_first(app, client, auth, ana_link):
         db.session.commit()
     auth.sign_in("ana.pro@acme.example")
     page = client.get(f"/invitation/{ana_link}")
-    assert h1_of(page) == "Remove the add-ons from your plan first"
+    assert h1_of(page) == "Cancel the add-ons on your plan first"
     assert "Your plan still has 1 add-on" in text_of(page)
     assert "Cancel each add-on on your plan." in text_of(page)
 

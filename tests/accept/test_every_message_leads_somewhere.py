@@ -58,7 +58,7 @@ BLOCKERS = [
     ("emil.pro@acme.example", {}, "Pay your outstanding balance first", "/dev/billing/"),
     ("fay.pro@acme.example", {}, "Remove the other users from your account first",
      "/account/"),
-    ("gil.pro@studio.example", {}, "Remove the add-ons from your plan first", "/dev/billing/"),
+    ("gil.pro@studio.example", {}, "Cancel the add-ons on your plan first", "/dev/billing/"),
     ("admin@globex.example", {}, "You are already in another business account", "/invitation/"),
     ("owner@globex.example", {}, "You are already in another business account",
      "/users/ownership"),
@@ -101,15 +101,32 @@ def test_the_balance_blocker_without_a_payment_page_names_support_and_no_dead_li
     follow_every_link(app, client, page)
 
 
-@pytest.mark.parametrize("email", ["emil.pro@acme.example", "gil.pro@studio.example"])
+# Each blocker says its own next step: paying the balance is a payment, cancelling add-ons
+# is not, and neither is something the owner can do in this app.
+OWN_STEP = {
+    "emil.pro@acme.example": (
+        "This app cannot take payments yet: pay the balance in the billing settings of your own "
+        "account on the platform. If you cannot find them there, write to Olivia Owner, the "
+        "owner of Acme Corp, at owner@acme.example: they can ask the platform for you."
+    ),
+    "gil.pro@studio.example": (
+        "Cancel the add-ons in the billing settings of your own account on the platform (this "
+        "app has no link to them). If you cannot find them there, write to Olivia Owner, the "
+        "owner of Acme Corp, at owner@acme.example: they can ask the platform to cancel them "
+        "for you."
+    ),
+}
+
+
+@pytest.mark.parametrize("email", list(OWN_STEP))
 def test_without_a_payment_page_or_support_the_blocker_names_the_owner_to_write_to(app, email):
     token = invite(app, email)
     client = signed_in(app, email)
     page = client.get(f"/invitation/{token}")
     notice = re.sub(r" ([:.,])", r"\1", text_of(page))  # text_of spaces out the link
     assert "people who run it" not in notice
-    assert ("This app cannot take payments yet. Write to Olivia Owner, the owner of Acme Corp, "
-            "at owner@acme.example: they can arrange it with the platform for you.") in notice
+    assert "arrange it with the platform" not in notice
+    assert OWN_STEP[email] in notice
     assert "mailto:owner@acme.example" in links_in_main(page)
     assert "contact the platform's support team" not in notice  # there is none configured
     follow_every_link(app, client, page)

@@ -48,10 +48,14 @@ def test_a_person_with_no_account_is_not_told_what_moves_or_to_download_reports(
     assert "What moves with you" not in text and "Reports do not move" not in text
 
 
-def test_a_basic_invitation_shows_the_pro_features_that_are_lost(app, client):
+def test_a_basic_invitation_shows_the_pro_features_that_are_lost(app, client, auth):
     token = invite(app, "ana.pro@acme.example", user_type=UserType.BASIC)
+    signed_out = text_of(client.get(f"/invitation/{token}"))
+    assert "You join as a Basic user. If you have Pro today, this is what you lose:" in signed_out
+    auth.sign_in("ana.pro@acme.example")  # now the page knows she has Pro: no "if"
     text = text_of(client.get(f"/invitation/{token}"))
-    assert "You join as a Basic user. If you have Pro today, this is what you lose:" in text
+    assert "You join as a Basic user. You have Pro today, so this is what you lose:" in text
+    assert "If you have Pro today" not in text
     assert "40 minutes when 3 or more people join" in text
     assert "No (recordings on your computer only)" in text
     assert "Alternative host Yes No" in text
@@ -189,6 +193,29 @@ def test_expiry_is_exact_to_the_moment_with_a_frozen_clock(app):
         assert result.link.state == LinkState.EXPIRED
         assert invitation_for(token).status == InvitationStatus.PENDING
         assert user_id  # the invitation is still there, only expired
+
+
+@pytest.mark.parametrize(
+    "closed", [InvitationStatus.REVOKED, InvitationStatus.DECLINED, "expired", "unknown"]
+)
+def test_a_closed_link_to_a_person_with_no_account_does_not_speak_of_their_account(
+    app, client, closed
+):
+    # gus has no account
+    if closed == "expired":
+        token = invite(app, "gus@acme.example", now=utcnow() - timedelta(days=31))
+    elif closed == "unknown":
+        token = "not-a-real-token"
+    else:
+        token = invite(app, "gus@acme.example")
+        with app.app_context():
+            invitation = invitation_for(token)
+            invitation.status = closed
+            invitation.responded_at = invitation.revoked_at = utcnow()
+            db.session.commit()
+    text = text_of(client.get(f"/invitation/{token}"))
+    assert "Nothing has changed for you" in text
+    assert "your account" not in text
 
 
 def test_a_revoked_link_says_it_was_withdrawn(app, client, ana_link):

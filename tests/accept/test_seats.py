@@ -5,6 +5,7 @@ given out in a race): when none is free at the moment of joining, the person joi
 Basic, and both sides are told.
 """
 
+import pytest
 from sqlalchemy import select, update
 
 from tests.accept.factory import count, invite, user
@@ -112,3 +113,84 @@ def test_with_a_license_free_the_invitee_joins_licensed_and_nobody_is_warned(app
     with app.app_context():
         assert user("dora@acme.example").user_type == UserType.LICENSED
         assert count(OutboxEmail, OutboxEmail.kind == "joined_without_license") == 0
+
+
+NO_LICENSE_NOW = "No license is free in Acme Corp right now."
+
+
+def test_with_every_license_in_use_the_pro_invitee_is_told_before_confirming_they_join_as_basic(
+    app, client, auth
+):
+    token = invite(app, "ana.pro@acme.example", user_type=UserType.LICENSED)
+    licenses_bought(app, 2)  # the owner's and the admin's
+    auth.sign_in("ana.pro@acme.example")
+    text = text_of(client.get(f"/invitation/{token}"))
+    assert NO_LICENSE_NOW in text
+    assert "You would join as Basic user: no license is free right now" in text
+    assert ("first ask Olivia Owner, the owner of Acme Corp, at owner@acme.example to free a "
+            "license or buy one, then open this link again. Or join now as a Basic user") in text
+    assert "You have Pro today, so this is what you lose:" in text
+    assert "you keep the Pro features" not in text and "pays for your license" not in text
+    refund = text_of(client.get(f"/invitation/{token}/refund"))
+    assert NO_LICENSE_NOW in refund
+    assert "You join Acme Corp as a Basic user." in refund
+    assert "You lose the Pro features until Acme Corp gives you a license." in refund
+    assert "as a Licensed user." not in refund
+
+
+@pytest.mark.parametrize("email", ["dora@acme.example", "gus@acme.example"])
+def test_with_every_license_in_use_a_free_or_new_invitee_is_not_promised_the_pro_features(
+    app, client, auth, email
+):
+    token = invite(app, email, user_type=UserType.LICENSED)
+    licenses_bought(app, 2)
+    if email == "dora@acme.example":
+        auth.sign_in(email)
+    text = text_of(client.get(f"/invitation/{token}"))
+    assert NO_LICENSE_NOW in text
+    assert "so you get the Pro features" not in text and "pays for your license" not in text
+
+
+def test_with_a_license_free_the_invitation_page_promises_the_license(app, client, auth):
+    token = invite(app, "ana.pro@acme.example", user_type=UserType.LICENSED)
+    licenses_bought(app, 3)
+    auth.sign_in("ana.pro@acme.example")
+    text = text_of(client.get(f"/invitation/{token}"))
+    assert NO_LICENSE_NOW not in text
+    assert "You would join as Licensed user (Pro features)" in text
+    assert "so you keep the Pro features" in text
+    assert "You join Acme Corp as a Licensed user." in text_of(
+        client.get(f"/invitation/{token}/refund")
+    )
+
+
+def test_a_license_taken_back_after_joining_is_not_told_as_none_free_when_they_joined(
+    app, client, auth
+):
+    token = invite(app, "dora@acme.example", user_type=UserType.LICENSED)
+    licenses_bought(app, 3)
+    auth.sign_in("dora@acme.example")
+    submit(client, f"/invitation/{token}/accept", {}, page=f"/invitation/{token}")
+    with app.app_context():  # later, the owner takes her license back
+        user("dora@acme.example").user_type = UserType.BASIC
+        db.session.commit()
+    text = text_of(client.get(f"/invitation/{token}"))
+    assert "User type Basic" in text
+    assert NO_LICENSE not in text
+
+
+def test_given_a_license_after_joining_as_basic_the_page_no_longer_asks_for_one(
+    app, client, auth
+):
+    token = invite(app, "dora@acme.example", user_type=UserType.LICENSED)
+    licenses_bought(app, 2)
+    auth.sign_in("dora@acme.example")
+    joined = submit(client, f"/invitation/{token}/accept", {}, page=f"/invitation/{token}",
+                    follow_redirects=True)
+    assert NO_LICENSE in text_of(joined)
+    licenses_bought(app, 3)
+    with app.app_context():
+        user("dora@acme.example").user_type = UserType.LICENSED
+        db.session.commit()
+    text = text_of(client.get(f"/invitation/{token}"))
+    assert "User type Licensed" in text and NO_LICENSE not in text

@@ -31,7 +31,7 @@ def english(tab) -> None:
 def test_gil_cancels_his_add_ons_and_joins(tab, second_tab, demo):
     send_invitations(second_tab, [GIL], user_type="Licensed")
     sign_in_from_the_link(tab, invitation_link(demo, GIL), GIL)
-    check_page(tab, "Remove the add-ons from your plan first", screenshot="add-ons-1-blocked-en")
+    check_page(tab, "Cancel the add-ons on your plan first", screenshot="add-ons-1-blocked-en")
     click(tab, "Cancel add-ons", role="link")
     check_page(tab, "Development billing", screenshot="add-ons-2-dev-billing-en")
     assert "Your plan has 2 add-ons" in tab.locator("main").inner_text()
@@ -61,7 +61,7 @@ def test_issue_20s_pages_read_in_german(tab, second_tab, demo):
     sign_in(tab, GIL)
     german(tab)
     tab.goto(gil_link)
-    check_page(tab, "Entfernen Sie zuerst die Add-ons aus Ihrem Abonnement",
+    check_page(tab, "Kündigen Sie zuerst die Add-ons Ihres Tarifs",
                screenshot="add-ons-1-blocked-de")
     tab.locator("#cancel-add-ons").click()
     check_page(tab, "Entwicklungs-Abrechnung", screenshot="add-ons-2-dev-billing-de")

@@ -70,6 +70,11 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("invitation", "free-basic", _invitation("basic", "free", "Dora Basic")),
     Sample("invitation", "none-licensed", _invitation("licensed", "none", "")),
     Sample("invitation", "none-basic", _invitation("basic", "none", "")),
+    # In another business account today: has to leave it first, and pays nothing here.
+    Sample("invitation", "other-business-licensed",
+           _invitation("licensed", "other_business", "Gina Globex")),
+    Sample("invitation", "other-business-basic",
+           _invitation("basic", "other_business", "Gina Globex")),
     Sample("reminder", "pro-licensed", _invitation("licensed", "pro")),
     Sample("reminder", "free-basic", _invitation("basic", "free", "Dora Basic")),
     Sample("reminder", "none-licensed", _invitation("licensed", "none", "")),

@@ -58,6 +58,18 @@ HEDGED = {
     "free": "If you have a free account or none yet, there is nothing to pay or refund.",
     "none": "If you have a free account or none yet, there is nothing to pay or refund.",
 }
+# A member of another business account pays nothing here, but something does change for them:
+# they have to leave that account first.
+NOTHING_TO_DO = (
+    "You have a free account, so there is nothing to pay or refund.",
+    "If you have a free account or none yet, there is nothing to pay or refund.",
+)
+LEAVE_FIRST = (
+    "Your account is in another business account today, and a person can be in one business "
+    "account at a time. Before you can join %(business)s, you have to leave it: ask its owner "
+    "to remove you from it (if you are its owner, hand ownership over to one of its admins "
+    "first). The invitation page shows the steps."
+)
 HAD_AN_ACCOUNT = (
     "You keep signing in as you do today, with the same email address and password.",
     "They sign in as before. You can see them, and change their license, on the Users page.",
@@ -207,4 +219,10 @@ def test_the_words_fit_the_reader(app, locale):
                     problems.append(f"{sample.name}: hedges what the app knows: {HEDGED[plan]!r}")
             if new:
                 problems += [f"{sample.name}: {w!r}" for w in had_account if fold(w) in text]
+            if plan == "other_business":
+                problems += [f"{sample.name}: {w!r}" for w in had_pro if fold(w) in text]
+                problems += [f"{sample.name}: says nothing changes: {w!r}"
+                             for w in NOTHING_TO_DO if fold(_(w)) in text]
+                if fold(_(LEAVE_FIRST, business="Acme Corp")) not in text:
+                    problems.append(f"{sample.name}: does not say to leave the other account")
     assert not problems, "\n".join(problems)

@@ -16,6 +16,8 @@ READERS = {
     "ana.pro@acme.example": "You keep the Pro features",
     "dora@acme.example": "You get the Pro features",
     "gus@acme.example": "You get the Pro features",
+    # In another business account: neither "keep" nor "get", and not "nothing to pay".
+    "owner@globex.example": "If you have Pro today, you keep them; if not, you get them.",
 }
 
 
@@ -28,7 +30,8 @@ def test_the_block_lookup_says_what_the_one_by_one_lookup_says(ctx):
     plans = reader_plans(addresses)
     assert {a.lower() for a in addresses} == set(plans)
     assert plans == {a.lower(): reader_plan(a) for a in addresses}
-    assert {"pro", "free", "none"} <= set(plans.values())
+    assert {"pro", "free", "other_business", "none"} <= set(plans.values())
+    assert plans["owner@globex.example"] == "other_business"
 
 
 def test_each_delivered_invitation_has_the_words_for_its_reader(ctx, smtp):
@@ -46,3 +49,6 @@ def test_each_delivered_invitation_has_the_words_for_its_reader(ctx, smtp):
         assert words in texts[address] and other not in texts[address], address
     assert "You create your account as you accept" in texts["gus@acme.example"]
     assert "You create your account as you accept" not in texts["dora@acme.example"]
+    globex = " ".join(texts["owner@globex.example"].split())
+    assert "you have to leave it: ask its owner to remove you from it" in globex
+    assert "nothing to pay or refund" not in globex

@@ -101,6 +101,10 @@ def test_german_uses_one_kind_of_quotation_marks():
 ONE_TERM = {
     r"\bBasic\b": "Basis (the user type, as the product names it)",
     r"[Bb]estätigte[nr]? Domäne|Domäne[n]?, die .* bestätigt": "verifizierte Domäne",
+    # The blockers link to My account's sections: both name a business account one way.
+    r"Unternehmenskonto": "Geschäftskonto (a business account)",
+    r"Zahlungsmittel": "Zahlungsmethode (the original payment method)",
+    r"(?<![Rr]ück)\bErstattung\b": "Rückerstattung (a refund)",
 }
 
 
@@ -114,3 +118,15 @@ def test_german_uses_one_word_for_each_term():
                 if re.search(wrong, translation):
                     mixed.append(f"{translation!r}: say {right}")
     assert not mixed, "German mixes terms: " + "; ".join(mixed[:SHOWN])
+
+
+def test_german_says_tarif_for_a_plan_and_abonnement_for_a_subscription():
+    # "Your Pro plan ends" on one page and "the add-ons of your plan" on the next must not read
+    # as two things: a plan is a Tarif (as on My account), a subscription an Abonnement.
+    mixed = []
+    for message in german():
+        english = singular(message.id) if message.id else ""
+        if not re.search(r"\bplans?\b", english) or "subscription" in english:
+            continue
+        mixed += [t for t in forms(message) if is_translated(message) and "Abonnement" in t]
+    assert not mixed, "A plan called Abonnement: " + "; ".join(mixed[:SHOWN])

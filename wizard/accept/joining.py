@@ -18,7 +18,8 @@ from .link import owner_of, person_locale
 def user_type_on_joining(invitation: Invitation, account: Account) -> UserType:
     """The user type offered, unless it is Licensed and no license is free: then Basic.
 
-    Call it holding the account's lock (manage.seats.locked_account)."""
+    Call it holding the account's lock (manage.seats.locked_account) to decide; without it,
+    only to say what would happen if they joined now."""
     offered = UserType(invitation.user_type)
     if offered == UserType.LICENSED and licensed_members(account.id) >= account.license_seats:
         return UserType.BASIC

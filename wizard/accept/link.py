@@ -96,6 +96,7 @@ class InvitationPage:
     other_business_owner: User | None = None
     refund: RefundRecord | None = None  # after acceptance, for the person who accepted only
     new_account: bool = False  # after acceptance: their account was made as they accepted
+    no_free_license: bool = False  # after acceptance: offered a license, but none was free
 
     @property
     def is_paid(self) -> bool:
@@ -183,12 +184,17 @@ def has_account(email: str) -> bool:
 
 def reader_plan(email: str) -> str:
     """What the person at this address has today, for words that depend on it: "pro" (an
-    active paid plan), "free" (an account without one) or "none" (no account yet)."""
+    active paid plan), "free" (an individual account without one), "other_business" (a member
+    of a business account, who has to leave it before joining) or "none" (no account yet).
+
+    A business account here is another one: the wizard never invites its own members."""
     user = db.session.execute(
         select(User).where(func.lower(User.email) == normalise_email(email))
     ).scalar_one_or_none()
     if user is None:
         return "none"
+    if user.account.is_business:
+        return "other_business"
     subscription = individual_subscription(user)
     return "pro" if subscription is not None and subscription.is_active else "free"
 
@@ -207,8 +213,11 @@ def reader_plans(emails, session=None) -> dict[str, str]:
         .where(address.in_(list(plans)))
     )
     for email, kind, subscription_id, cancelled_at in rows:
-        paid = kind != AccountKind.BUSINESS and subscription_id is not None and cancelled_at is None
-        plans[email] = "pro" if paid else "free"
+        if kind == AccountKind.BUSINESS:
+            plans[email] = "other_business"
+        else:
+            paid = subscription_id is not None and cancelled_at is None
+            plans[email] = "pro" if paid else "free"
     return plans
 
 
@@ -222,13 +231,15 @@ def individual_subscription(user: User, *, lock: bool = False) -> Subscription |
     return db.session.execute(query).scalar_one_or_none()
 
 
-def _joined_with_new_account(invitation: Invitation) -> bool:
+def _acceptance_details(invitation: Invitation) -> dict:
+    """What acceptance recorded at that moment (its "accepted" audit event): `new_account`,
+    `no_free_license`. Today's rows cannot say it: a license may be given or taken back since."""
     details = db.session.scalar(
         select(AuditEvent.details)
         .where(AuditEvent.invitation_id == invitation.id, AuditEvent.action == "accepted")
         .limit(1)
     )
-    return bool((details or {}).get("new_account"))
+    return details or {}
 
 
 def owner_of(account_id: int) -> User | None:
@@ -257,8 +268,13 @@ def invitation_page(
             refund = db.session.execute(
                 select(RefundRecord).where(RefundRecord.invitation_id == invitation.id)
             ).scalar_one_or_none()
+        recorded = _acceptance_details(invitation)
         return InvitationPage(
-            link, viewer=viewer, refund=refund, new_account=_joined_with_new_account(invitation)
+            link,
+            viewer=viewer,
+            refund=refund,
+            new_account=bool(recorded.get("new_account")),
+            no_free_license=bool(recorded.get("no_free_license")),
         )
     if viewer is None or link.state != LinkState.OK:
         return InvitationPage(link, viewer=viewer, has_account=has_account(invitation.email))

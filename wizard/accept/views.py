@@ -20,6 +20,7 @@ from ..models.types import utcnow
 from . import acceptance as svc
 from .acceptance import Outcome
 from .forms import ChangeAddressForm, CreateAccountForm, DeclineForm, RefundForm
+from .joining import missed_license, user_type_on_joining
 from .link import InvitationPage, LinkState, invitation_page, owner_of
 
 bp = Blueprint("invite", __name__, url_prefix="/invitation")
@@ -51,13 +52,25 @@ def _context(page: InvitationPage, token: str) -> dict:
     owes = page.subscription is not None and page.subscription.outstanding_balance > 0
     has_add_ons = page.subscription is not None and page.subscription.add_ons > 0
     here = url_for(".show", token=token)
+    # What they would join as if they accepted now (read without the lock: only for words;
+    # acceptance checks again under it). A Licensed invitation with no license free is Basic.
+    joins_as = (
+        user_type_on_joining(link.invitation, link.business)
+        if link.state == LinkState.OK
+        else None
+    )
+    no_free_license = joins_as is not None and missed_license(link.invitation, joins_as)
     return {
         # Paying (or cancelling) comes back here, where "Try again" is.
         "pay_url": balance_payment_url(page.subscription, here) if owes else None,
         "add_ons_url": add_ons_cancel_url(page.subscription, here) if has_add_ons else None,
         "support": support(),
-        # Whom an invitee who cannot pay here writes to (the blocker pages name them).
-        "business_owner": owner_of(link.business.id) if page.blockers else None,
+        "joins_as": joins_as,
+        "no_free_license": no_free_license,
+        # Whom an invitee who cannot pay here, or who needs a license, writes to.
+        "business_owner": (
+            owner_of(link.business.id) if page.blockers or no_free_license else None
+        ),
         "page": page,
         "link": link,
         "invitation": link.invitation,

@@ -29,7 +29,8 @@ from ..models import PersonalLink
 SUBJECT_SETTINGS = {"invitation": "MAIL_INVITATION_SUBJECT", "reminder": "MAIL_REMINDER_SUBJECT"}
 
 # Kinds whose words depend on what the reader has today (Pro, a free account, no account):
-# `reader_plan` is "pro", "free" or "none"; a preview has none, and reads for everyone.
+# `reader_plan` is "pro", "free", "other_business" or "none"; a preview has none, and reads
+# for everyone.
 READER_KINDS = frozenset({"invitation", "reminder", "invitation_withdrawn"})
 
 # For the HTML of an email shown inside the app (development mailbox, previews): no script,
