@@ -1,6 +1,7 @@
 """Step 3, licenses: each person's plan where the Privacy rule allows it, and the seats."""
 
 import re
+from html import unescape
 
 from sqlalchemy import update
 
@@ -105,21 +106,25 @@ def test_licensed_people_beyond_the_free_seats_block_until_one_click_makes_them_
     assert overrides == {"c@acme.example": "basic", "d@acme.example": "basic"}
 
 
-def test_the_way_back_after_buying_licenses_is_one_that_exists(app, auth, client):
+def test_buying_licenses_from_this_step_leads_back_to_it_with_the_list_kept(app, auth, client):
+    app.config["DEMO_MODE"] = True  # the development billing page stands in for payment
     set_seats(app, 2)  # 2 in use: none free
     auth.sign_in()
     base = at_licenses(client, "a@acme.example", "licensed")
-    text = text_of(client.get(f"{base}/licenses"))
-    assert "come back to this page" not in text  # nothing on the Licenses page leads back
-    assert (
-        "Your list is kept: to come back to it afterwards, choose “Add users” on the Users "
-        "page, then “Continue where you left off”." in text
-    )
-    # The way it names: Users, Add users, Continue where you left off.
-    assert 'href="/users/add/" id="add-users"' in client.get("/users/").get_data(as_text=True)
-    assert "Continue where you left off" in text_of(client.get("/users/add/"))
-    back = submit(client, "/users/add/", {"start": "continue"})
-    assert back.location == f"{base}/licenses"
+    page = client.get(f"{base}/licenses")
+    assert "after paying you come back to this page, and your list is kept" in text_of(page)
+    buy = unescape(re.search(r'href="([^"]+)" id="buy-licenses"', page.text).group(1))
+    back = unescape(re.search(r'name="return_to" value="([^"]+)"', client.get(buy).text).group(1))
+    assert back == f"{base}/licenses"
+    change = client.get("/users/licenses/", query_string={"seats": 3, "return_to": back})
+    pay = unescape(re.search(r'href="([^"]+)" id="to-payment"', change.text).group(1))
+
+    paid = submit(client, pay)
+
+    assert paid.location == f"{base}/licenses"
+    again = text_of(client.get(paid.location))
+    assert "a@acme.example" in again
+    assert "buy more licenses" not in again  # one free now: nothing blocks
 
 
 def test_one_persons_user_type_can_be_changed_and_needs_confirming_again(app, auth, client):

@@ -85,7 +85,7 @@ def test_when_nobody_is_waiting_the_page_says_so_and_offers_everyone(app, auth, 
     make_invitation(app, "yes@example.com", status="accepted")
     auth.sign_in()
     text = text_of(client.get("/users/pending/"))
-    assert "Nobody is waiting: every invitation was accepted, declined or withdrawn." in text
+    assert "Nobody is waiting: every invitation was accepted, declined or revoked." in text
     assert "Show all invitations" in text
 
 
