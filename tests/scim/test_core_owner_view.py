@@ -45,7 +45,16 @@ def test_a_token_is_shown_once_and_works_until_it_is_revoked(app):
         assert tokens.account_for_token("Bearer nonsense", now=NOW) is None
         token_id = stored.id
     assert "Never" not in text_of(owner.get(PAGE))  # last used is shown
-    revoked = submit(owner, f"{PAGE}tokens/{token_id}/revoke", page=PAGE, follow_redirects=True)
+    # The list links to a page that says what revoking does; opening it changes nothing.
+    confirm = f"{PAGE}tokens/{token_id}/revoke"
+    assert f'href="{confirm}"' in owner.get(PAGE).get_data(as_text=True)
+    asked = text_of(owner.get(confirm))
+    assert f"Revoke the token ending in {plain[-4:]}?" in asked
+    assert "Requests that use this token are refused from now on" in asked
+    assert "This cannot be undone." in asked
+    with app.app_context():
+        assert tokens.account_for_token(plain, now=NOW) is not None
+    revoked = submit(owner, confirm, follow_redirects=True)
     assert "The token is revoked" in text_of(revoked)
     with app.app_context():
         assert tokens.account_for_token(plain, now=NOW + timedelta(hours=1)) is None
@@ -57,7 +66,11 @@ def test_rotating_gives_a_new_token_and_stops_the_old_one(app):
     old = _shown_token(text_of(owner.get(PAGE)))
     with app.app_context():
         old_id = db.session.scalars(select(ScimToken.id)).one()
-    assert submit(owner, f"{PAGE}tokens/{old_id}/rotate", page=PAGE).status_code == 302
+    asked = text_of(owner.get(f"{PAGE}tokens/{old_id}/rotate"))
+    assert "You get a new token, shown once. This one stops working at once." in asked
+    with app.app_context():
+        assert tokens.account_for_token(old, now=NOW) is not None  # asking changed nothing
+    assert submit(owner, f"{PAGE}tokens/{old_id}/rotate").status_code == 302
     new = _shown_token(text_of(owner.get(PAGE)))
     assert new != old
     with app.app_context():

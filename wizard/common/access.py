@@ -10,8 +10,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
-from ..models import Role
+from ..extensions import db
+from ..models import Role, User
 
 
 def keeps_input_on_csrf_error(view: Callable) -> Callable:
@@ -41,9 +43,14 @@ def refusal(roles: tuple[Role, ...]):
     mutation testing (make mutate) can then reach the check itself."""
     if not current_user.account.is_business:
         return render_template("errors/not_business.html"), 403
-    if current_user.role not in roles:
-        return render_template("errors/not_allowed.html"), 403
-    return None
+    if current_user.role in roles:
+        return None
+    if current_user.role == Role.ADMIN:  # an owner-only page: the admin is told whom to ask
+        owner = db.session.scalar(
+            select(User).where(User.account_id == current_user.account_id, User.role == Role.OWNER)
+        )
+        return render_template("errors/owner_only.html", owner=owner), 403
+    return render_template("errors/not_allowed.html"), 403
 
 
 def roles_required(*roles: Role) -> Callable:

@@ -12,7 +12,17 @@ import base64
 import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -82,11 +92,23 @@ def create():
     return _show_once(plain)
 
 
-@bp.route("/tokens/<id:token_id>/rotate", methods=["POST"])
+def _confirm(action: str, token_id: int):
+    """GET: what rotating or revoking this token will do, to confirm first. It cuts the
+    identity provider off at once and cannot be undone, so it is never a single click."""
+    token = svc.find_token(current_user.account_id, token_id)
+    if token is None:
+        abort(404)
+    return render_template("scim/confirm_token.html", action=action, token=token,
+                           form=EmptyForm())
+
+
+@bp.route("/tokens/<id:token_id>/rotate", methods=["GET", "POST"])
 @owner_required
 @keeps_input_on_csrf_error
 def rotate(token_id: int):
     """A new token in place of this one: the old one stops working now."""
+    if request.method == "GET":
+        return _confirm("rotate", token_id)
     if svc.find_token(current_user.account_id, token_id) is None:
         abort(404)
     if not EmptyForm().validate_on_submit():
@@ -102,10 +124,12 @@ def rotate(token_id: int):
     return _show_once(plain)
 
 
-@bp.route("/tokens/<id:token_id>/revoke", methods=["POST"])
+@bp.route("/tokens/<id:token_id>/revoke", methods=["GET", "POST"])
 @owner_required
 @keeps_input_on_csrf_error
 def revoke(token_id: int):
+    if request.method == "GET":
+        return _confirm("revoke", token_id)
     if svc.find_token(current_user.account_id, token_id) is None:
         abort(404)
     if not EmptyForm().validate_on_submit():
