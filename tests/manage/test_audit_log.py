@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from html import unescape
 
 from tests.helpers import count_statements, h1_of, submit, text_of, title_of
 from tests.manage.factories import account_id, make_invitation, user_id
@@ -155,3 +156,25 @@ def test_the_log_page_has_unique_ids(app, auth, client):
     html = client.get("/users/audit-log/").get_data(as_text=True)
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids))
+
+
+def test_single_sign_on_and_scim_lines_say_what_happened_in_words_not_codes(app, auth, client):
+    from wizard.sso.joining import Refusal
+    from wizard.sso.protocol import REFUSALS
+
+    reasons = [*REFUSALS, *(str(r) for r in Refusal)]
+    for reason in reasons:
+        record(app, "sso_refused", actor=None, subject="gus@acme.example", reason=reason)
+    record(app, "scim_updated", actor=None, subject="gus@acme.example",
+           changed=["userName", "externalId", "name", "email", "userType"])
+    record(app, "scim_token_revoked", hint="h5ok")
+    auth.sign_in()
+    listed = [unescape(line) for line in rows(client.get("/users/audit-log/"))]
+    codes = [line for line in listed if re.search(r"[a-z]+_[a-z]+|[a-z][A-Z]", line)]
+    assert codes == []
+    assert any("Token ending in h5ok." in line for line in listed)
+    assert any("Changed: user name, the provider's own id, name, email address, user type."
+               in line for line in listed)
+    assert any("Reason: the answer came from another identity provider." in line
+               for line in listed)
+    assert len({line for line in listed if "Single sign-on refused" in line}) == len(reasons) - 1

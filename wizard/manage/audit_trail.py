@@ -16,6 +16,7 @@ from ..common.audit import BY_INVITEE, BY_SCIM
 from ..common.paging import Page, paginate
 from ..extensions import db
 from ..models import AuditEvent, User
+from ..sso.advice import sso_refusal_in_words
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,17 @@ def action_labels() -> dict[str, str]:
     }
 
 
+def scim_attribute_words() -> dict[str, str]:
+    """What an identity provider changed over SCIM, named as the Users page names it."""
+    return {
+        "userName": _("user name"),
+        "externalId": _("the provider's own id"),
+        "name": _("name"),
+        "email": _("email address"),
+        "userType": _("user type"),
+    }
+
+
 def refund_method_label(method: str | None, card: str = "") -> str:
     if method == "refund":
         if card:
@@ -132,9 +144,13 @@ def describe(action: str, details: dict[str, Any] | None) -> str:
         return _("Joined via single sign-on, after choosing refund details. %(more)s",
                  more=describe("accepted", {**details, "via": None})).strip()
     if action == "sso_refused" and details.get("reason"):
-        return _("Reason: %(reason)s.", reason=details["reason"])
+        return _("Reason: %(reason)s.", reason=sso_refusal_in_words(details["reason"]))
     if action == "scim_updated" and details.get("changed"):
-        return _("Changed: %(what)s.", what=", ".join(details["changed"]))
+        words = scim_attribute_words()
+        what = ", ".join(words.get(name, name) for name in details["changed"])
+        return _("Changed: %(what)s.", what=what)
+    if action in ("scim_token_created", "scim_token_revoked") and details.get("hint"):
+        return _("Token ending in %(hint)s.", hint=details["hint"])
     typed = ("invited", "accepted", "sso_joined", "sso_started", "scim_invited")
     if action in typed and details.get("user_type") in ("basic", "licensed"):
         kind = _("Basic") if details["user_type"] == "basic" else _("Licensed")

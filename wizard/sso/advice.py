@@ -114,3 +114,31 @@ def test_failure_advice(reason: str, protocol: str) -> str:
         "Your identity provider answered with an error, or could not be reached. Check the "
         "addresses saved above and that your provider is working, then test again."
     )
+
+
+def sso_refusal_in_words(reason: str) -> str:
+    """A refused single sign-on, as the audit log names it: a few words per reason (the
+    protocol's REFUSALS and the business's own rules, joining.Refusal)."""
+    words = {
+        "unsigned": _("the answer was not signed"),
+        "bad_signature": _("the signature did not match the provider's key"),
+        "wrapped": _("an unsigned part beside the signed one"),
+        "wrong_audience": _("the answer was meant for another app"),
+        "wrong_destination": _("the answer was addressed to another page"),
+        "expired": _("the answer had expired"),
+        "not_yet_valid": _("the answer was dated in the future"),
+        "replayed": _("the same answer arrived twice"),
+        "unknown_request": _("the answer belonged to no sign-in started here"),
+        "wrong_state": _("the sign-in came back to another browser or tab"),
+        "wrong_nonce": _("the sign-in came back to another browser or tab"),
+        "wrong_issuer": _("the answer came from another identity provider"),
+        "unsupported_algorithm": _("a signing algorithm this app refuses"),
+        "unknown_key": _("signed with a key the provider does not publish"),
+        "no_email": _("no email address was sent"),
+        "provider_error": _("the identity provider answered with an error"),
+        "turned_off": _("single sign-on was turned off"),
+        "outside_domains": _("the address is not on a verified domain"),
+        "deactivated": _("the member is deactivated"),
+        "not_invited": _("only invited people may join, and there was no invitation"),
+    }
+    return words.get(reason, reason)
