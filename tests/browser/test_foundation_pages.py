@@ -79,6 +79,28 @@ def test_a_member_who_opens_users_is_told_why_not(tab):
     assert tab.url.endswith("/account/")
 
 
+def test_an_admin_on_an_owner_only_page_is_told_whom_to_ask(tab):
+    sign_in(tab, "admin@acme.example")
+    tab.goto("/users/ownership")
+
+    check_page(tab, "Only the owner can do this", screenshot="31-owner-only")
+    assert tab.locator('main a[href="mailto:owner@acme.example"]').count() == 1
+    tab.get_by_role("link", name="Go to the Users page").click()
+    assert tab.url.endswith("/users/")
+
+
+def test_revoking_a_scim_token_asks_first_on_an_accessible_page(tab):
+    sign_in(tab, "owner@acme.example")
+    tab.goto("/users/single-sign-on/scim/")
+    tab.locator("main form[action$='/tokens'] button").click()
+    tab.locator("a[id^='revoke-']").first.click()
+
+    check_page(tab, screenshot="34-scim-revoke-token")
+    assert "This cannot be undone." in tab.locator("main").inner_text()
+    tab.locator("#confirm").click()
+    assert "The token is revoked" in tab.locator("main").inner_text()
+
+
 def test_an_individual_who_opens_users_is_told_they_need_a_business_account(tab):
     sign_in(tab, "ana.pro@acme.example")
     tab.goto("/users/")

@@ -69,6 +69,9 @@ def test_someone_joins_as_basic_for_lack_of_a_license_and_everyone_is_told(
     with no_license_free(server):
         tab.goto(link)
         german(tab, lang)
+        # Told before joining: offered a license, but none is free, so they would join as Basic.
+        check_page(tab, screenshot=f"53-no-license-free-{lang}")
+        assert tab.locator("#no-free-license").is_visible()
         tab.locator("#name").fill("Lia New")
         tab.locator("#password").fill("a long new password")
         tab.locator("#create-account").click()
@@ -100,4 +103,11 @@ def test_resending_expired_licensed_invitations_without_free_licenses_says_the_w
         tab.goto("/users/pending/resend?" + "&".join(f"ids={i}" for i in ids))
         check_page(tab, screenshot=f"56-resend-seats-short-{lang}")
         assert tab.locator("main").get_by_role("button").count() >= 1
+        chosen = tab.locator("#over-seats li").all_inner_texts()
+        # Buying licenses from here leads back here: the licenses page offers the way back.
+        tab.locator("#buy-licenses").click()
+        check_page(tab, screenshot=f"59-licenses-with-a-way-back-{lang}")
+        tab.locator("#return").click()
+        assert "/users/pending/resend?" in tab.url
+        assert tab.locator("#over-seats li").all_inner_texts() == chosen  # the same choice
     tab.context.clear_cookies()
