@@ -4,8 +4,11 @@ a member where only the owner or an admin may go. Both get a page that says why 
 (tests/security, tests/manage) check every route; these are the rules, first and fast."""
 
 import pytest
+from sqlalchemy import update
 
 from tests.helpers import text_of
+from wizard.extensions import db
+from wizard.models import Role, User
 
 
 @pytest.mark.parametrize("path", ["/users/", "/users/add/", "/users/pending/"])
@@ -46,3 +49,20 @@ def test_a_member_on_an_owner_only_page_is_told_as_on_every_business_page(client
     response = client.get("/users/ownership")
     assert response.status_code == 403
     assert "Only owners and admins can manage users" in text_of(response)
+
+
+def test_the_owner_named_is_the_owner_of_the_admins_own_business(client, auth):
+    auth.sign_in("admin@globex.example")
+    text = text_of(client.get("/users/ownership"))
+    assert "for the owner of Globex" in text
+    assert "Olivia Owner" not in text and "owner@acme.example" not in text
+
+
+def test_the_owner_named_is_whoever_owns_it_now_not_its_first_member(app, client, auth):
+    with app.app_context():  # Olivia handed Acme over to Adam: she is an admin now
+        for email, role in (("owner@acme.example", Role.ADMIN), ("admin@acme.example", Role.OWNER)):
+            db.session.execute(update(User).where(User.email == email).values(role=role))
+        db.session.commit()
+    auth.sign_in("owner@acme.example")
+    text = text_of(client.get("/users/ownership"))
+    assert "for the owner of Acme Corp, Adam Admin. You are an admin." in text
