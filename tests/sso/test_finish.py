@@ -45,6 +45,20 @@ def test_a_pro_user_lands_on_the_invitation_page_with_the_refund(app, client, ac
         assert not person("ana.pro@acme.example").account.is_business
 
 
+@pytest.mark.parametrize(("email", "browser", "banner"), [
+    ("ana.pro@acme.example", "de", "choose what happens to your subscription"),
+    ("ben.pro@acme.example", "en", "was mit Ihrem Abonnement geschieht"),
+], ids=["english-person-german-browser", "german-person-english-browser"])
+def test_the_banner_after_signing_in_speaks_the_persons_saved_language_not_the_browsers(
+    app, client, acme_sso, finish_route, email, browser, banner
+):
+    headers = {"Accept-Language": browser}
+    response = client.post(finish_route, data={"subject": email, "attr:email": email},
+                           headers=headers)
+    page = client.get(response.location, headers=headers)
+    assert banner in text_of(page)
+
+
 def test_a_replayed_message_is_refused_the_second_time(app, client, acme_sso, finish_route):
     first = proven(client, finish_route, "member@acme.example", message_id="_a1")
     again = proven(app.test_client(), finish_route, "member@acme.example", message_id="_a1")
