@@ -82,7 +82,8 @@ def add_proven_route(app) -> None:
     def proven(slug):
         found = provider_for_slug(slug)
         if "refuse" in request.form:
-            return refuse(found, SsoRefused(request.form["refuse"], "test"), "saml")
+            refused = SsoRefused(request.form["refuse"], request.form.get("detail", "test"))
+            return refuse(found, refused, "saml")
         attributes = {
             key.removeprefix("attr:"): tuple(request.form.getlist(key))
             for key in request.form

@@ -3,12 +3,12 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.helpers import h1_of, text_of
 from tests.sso.conftest import make_provider, person, provider
 from wizard.extensions import db
-from wizard.models import AuditEvent, User
+from wizard.models import AuditEvent, SsoMember, User
 from wizard.models.types import utcnow
 from wizard.sso.advice import NOT_INSTALLED
 from wizard.sso.protocol import REFUSALS
@@ -43,6 +43,20 @@ def test_a_pro_user_lands_on_the_invitation_page_with_the_refund(app, client, ac
     assert "ana.pro@acme.example" in text and "Acme Corp" in text
     with app.app_context():
         assert not person("ana.pro@acme.example").account.is_business
+
+
+@pytest.mark.parametrize(("email", "browser", "banner"), [
+    ("ana.pro@acme.example", "de", "choose what happens to your subscription"),
+    ("ben.pro@acme.example", "en", "was mit Ihrem Abonnement geschieht"),
+], ids=["english-person-german-browser", "german-person-english-browser"])
+def test_the_banner_after_signing_in_speaks_the_persons_saved_language_not_the_browsers(
+    app, client, acme_sso, finish_route, email, browser, banner
+):
+    headers = {"Accept-Language": browser}
+    response = client.post(finish_route, data={"subject": email, "attr:email": email},
+                           headers=headers)
+    page = client.get(response.location, headers=headers)
+    assert banner in text_of(page)
 
 
 def test_a_replayed_message_is_refused_the_second_time(app, client, acme_sso, finish_route):
@@ -132,3 +146,53 @@ def test_every_failed_test_is_told_in_words_with_what_to_change_never_as_a_code(
     assert "cannot use %s yet" % ("SAML 2.0" if protocol == "saml" else "OpenID Connect") in (
         said[NOT_INSTALLED]
     )
+
+
+def refusal_details():
+    return [d.get("detail", "") for d in db.session.execute(
+        select(AuditEvent.details).where(AuditEvent.action == "sso_refused")).scalars()]
+
+
+@pytest.mark.parametrize("email", [
+    "gus@acme.example\x00",  # PostgreSQL cannot store a NUL at all
+    "gus\x07@acme.example",
+    "g" * 260 + "@acme.example",  # 273 characters: the column holds 254
+], ids=["nul", "bell", "273-characters"])
+def test_an_address_no_column_can_hold_is_no_address_and_nobody_is_made(
+    app, client, acme_sso, finish_route, email
+):
+    with app.app_context():
+        people = db.session.execute(select(func.count(User.id))).scalar_one()
+    response = proven(client, finish_route, email)
+    assert response.status_code == 400
+    assert h1_of(response) == "We could not tell which email address signed in"
+    with app.app_context():
+        assert refusal_reasons() == ["no_email"]
+        assert db.session.execute(select(func.count(User.id))).scalar_one() == people
+
+
+def test_control_characters_leave_a_name_and_long_names_are_cut_to_fit(
+    app, client, acme_sso, finish_route
+):
+    proven(client, finish_route, "gus@acme.example", **{
+        "attr:given_name": "Gus\x00tav\tMaria", "attr:family_name": "Berg\x1f\n",
+        "subject": "gus-\x00-1"})
+    proven(client, finish_route, "hal@acme.example", **{
+        "attr:given_name": "H" * 300, "attr:family_name": "Long"})
+    with app.app_context():
+        assert person("gus@acme.example").name == "Gustav Maria Berg"
+        assert person("hal@acme.example").name == "H" * 200
+        gus = person("gus@acme.example").id
+        assert db.session.execute(  # kept to read: the subject loses its NUL too
+            select(SsoMember.subject).where(SsoMember.user_id == gus)).scalar_one() == "gus--1"
+
+
+def test_the_audit_line_of_a_refusal_keeps_the_providers_words_without_control_characters(
+    app, client, acme_sso, finish_route
+):
+    """The provider's error text goes into the audit log as sent, but a NUL cannot be stored."""
+    response = client.post(finish_route, data={
+        "refuse": "provider_error", "detail": "access_denied: no\x00 entry\x1b"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert refusal_details() == ["access_denied: no entry"]

@@ -29,3 +29,9 @@ def test_a_businesss_own_link_says_where_it_leads(client, acme_sso):
 
 def test_an_unknown_businesss_link_is_not_found(client):
     assert client.get("/sso/no-such-business").status_code == 404
+
+
+def test_an_international_domain_is_named_as_the_person_typed_it(client, acme_sso):
+    page = client.get("/sso", query_string={"email": "bü@ü.example"})
+    assert "ü.example does not use single sign-on here" in text_of(page)
+    assert "xn--" not in text_of(page)

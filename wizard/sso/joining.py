@@ -41,7 +41,7 @@ from ..models import (
     UserType,
 )
 from ..models.types import utcnow
-from .mapping import Claims, claims_from
+from .mapping import Claims, claims_from, plain_text
 from .protocol import Received, SsoRefused
 from .providers import on_verified_domain
 
@@ -269,7 +269,7 @@ def _remember_member(provider, user: User, subject: str, now: datetime, *, joine
         member = SsoMember(user_id=user.id, provider_id=provider.id, joined_via_sso=joined)
         db.session.add(member)
     member.provider_id = provider.id
-    member.subject = subject[:1000]
+    member.subject = plain_text(subject)[:1000]  # kept to read, never matched on
     member.last_sign_in_at = now
 
 
@@ -293,8 +293,12 @@ def record_refusal(
         account_id=provider.account_id,
         actor_id=None,
         subject_email=email,
-        details={"reason": reason, "protocol": protocol, **({"detail": detail[:500]}
-                                                            if detail else {})},
+        details={
+            "reason": reason,
+            "protocol": protocol,
+            # The provider's own words (attribute names, its error text): no NUL to store.
+            **({"detail": plain_text(detail)[:500]} if detail else {}),
+        },
     )
     db.session.commit()
 

@@ -8,11 +8,19 @@ without anyone reading a provider's manual.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..models import Role, UserType
+from ..models import Role, User, UserType
 from .protocol import Received, SsoRefused
+
+# The columns the claims are stored in: a longer value does not fit (PostgreSQL refuses it).
+EMAIL_LENGTH = User.__table__.c.email.type.length
+NAME_LENGTH = User.__table__.c.name.type.length
+# Control characters (C0, DEL, C1): PostgreSQL cannot store a NUL at all, and the rest have no
+# place in an address or a name.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 _CLAIMS = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
 ALIASES = {
@@ -57,7 +65,13 @@ class Claims:
 
     @property
     def name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
+        joined = " ".join(part for part in (self.first_name, self.last_name) if part)
+        return joined[:NAME_LENGTH].rstrip()
+
+
+def plain_text(value: str) -> str:
+    """The text without control characters, as PostgreSQL can store it and a page can show it."""
+    return _CONTROL.sub("", value)
 
 
 def _values(attributes: Mapping[str, tuple[str, ...]], name: str) -> tuple[str, ...]:
@@ -81,9 +95,22 @@ def _first(attributes: Mapping[str, tuple[str, ...]], configured: str, field: st
     return ""
 
 
+def _name(attributes: Mapping[str, tuple[str, ...]], configured: str, field: str) -> str:
+    """A name on one line, cut to fit its column: a tab or line break becomes a space, any
+    other control character goes."""
+    value = _first(attributes, configured, field)
+    value = _CONTROL.sub(lambda found: " " if found.group().isspace() else "", value)
+    return " ".join(value.split())[:NAME_LENGTH].rstrip()
+
+
 def _looks_like_email(value: str) -> bool:
+    """An address this app can store: one that a control character or its length would spoil
+    is no address at all (the person is told the provider did not say who they are)."""
     local, at, domain = value.partition("@")
-    return bool(local and at and "." in domain and " " not in value)
+    return bool(
+        local and at and "." in domain and " " not in value
+        and len(value) <= EMAIL_LENGTH and not _CONTROL.search(value)
+    )
 
 
 def _has_value(attributes: Mapping[str, tuple[str, ...]], name: str, wanted: str) -> bool | None:
@@ -98,12 +125,12 @@ def _has_value(attributes: Mapping[str, tuple[str, ...]], name: str, wanted: str
 def claims_from(mapping: Mapping[str, str], received: Received) -> Claims:
     """What the provider said about the person, read through the owner's mapping.
 
-    Raises SsoRefused("no_email") when no address can be found (the SAML NameID counts when
-    it is an address)."""
+    Raises SsoRefused("no_email") when no usable address can be found (the SAML NameID counts
+    when it is an address). Names lose control characters and are cut to fit."""
     attributes = received.attributes
-    email = _first(attributes, mapping.get("email_attribute", ""), "email_attribute")
-    if not _looks_like_email(email) and _looks_like_email(received.subject.strip()):
-        email = received.subject.strip()
+    email = _first(attributes, mapping.get("email_attribute", ""), "email_attribute").lower()
+    if not _looks_like_email(email) and _looks_like_email(received.subject.strip().lower()):
+        email = received.subject.strip().lower()
     if not _looks_like_email(email):
         raise SsoRefused("no_email", f"no address among {sorted(attributes)}")
     licensed = _has_value(
@@ -113,11 +140,11 @@ def claims_from(mapping: Mapping[str, str], received: Received) -> Claims:
         attributes, mapping.get("role_attribute", ""), mapping.get("admin_value", "")
     )
     return Claims(
-        email=email.strip().lower(),
-        first_name=_first(attributes, mapping.get("first_name_attribute", ""),
-                          "first_name_attribute"),
-        last_name=_first(attributes, mapping.get("last_name_attribute", ""),
-                         "last_name_attribute"),
+        email=email,
+        first_name=_name(attributes, mapping.get("first_name_attribute", ""),
+                         "first_name_attribute"),
+        last_name=_name(attributes, mapping.get("last_name_attribute", ""),
+                        "last_name_attribute"),
         user_type=None if licensed is None else (UserType.LICENSED if licensed else UserType.BASIC),
         role=None if admin is None else (Role.ADMIN if admin else Role.MEMBER),
     )

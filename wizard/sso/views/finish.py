@@ -8,7 +8,7 @@ sign-on's rules lives in them.
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import login_user
 
@@ -67,6 +67,9 @@ def finish_sign_in(provider: IdentityProvider, received: Received, protocol: str
 def _sign_in(user_id: int) -> None:
     start_session()  # a new session: nothing from before the round trip survives
     login_user(db.session.get(User, user_id))
+    # The locale was chosen for the browser before anyone was signed in; what is said from now
+    # on (the flash below, the next page) is in the person's own saved language.
+    refresh()
 
 
 def refuse(provider: IdentityProvider, error: SsoRefused, protocol: str) -> Response:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
+from ...domains.verification import display_domain
 from ...models import IdentityProvider
 from ..forms import SsoSignInForm
 from ..joining import owner_of
@@ -36,10 +37,11 @@ def sign_in():
         target = begin_url(provider) if provider is not None else None
         if target is not None:
             return redirect(target)
+        domain = domain_of_address(form.email.data)  # the IDNA form: shown as typed
         form.email.errors.append(
             _("%(domain)s does not use single sign-on here. Sign in with your email address "
               "and password instead, or ask your IT team which address to use.",
-              domain=domain_of_address(form.email.data) or form.email.data)
+              domain=display_domain(domain) if domain else form.email.data)
         )
     return render_template("sso/sign_in.html", form=form)
 
