@@ -179,11 +179,16 @@ SAMPLES: tuple[Sample, ...] = (
     }),
     Sample("removed_from_business", "member", {
         "name": "Ben Pro", "business": "Acme Corp", "by_name": "Olivia Owner",
-        "by_email": OWNER,
+        "by_email": OWNER, "email": "ben.pro@acme.example", "has_password": True,
     }),
     Sample("removed_from_business", "by-scim", {
         "name": "Ben Pro", "business": "Acme Corp", "by_name": "", "by_email": "",
-        "by_scim": True,
+        "by_scim": True, "email": "ben.pro@acme.example", "has_password": True,
+    }),
+    # Made by single sign-on or SCIM: no password, and single sign-on no longer lets them in.
+    Sample("removed_from_business", "no-password", {
+        "name": "Gus New", "business": "Acme Corp", "by_name": "", "by_email": "",
+        "by_scim": True, "email": "gus@acme.example", "has_password": False,
     }),
     Sample("ownership_offered", "admin", {
         "name": "Adam Admin", "business": "Acme Corp", "owner_name": "Olivia Owner",

@@ -75,6 +75,15 @@ HAD_AN_ACCOUNT = (
     "They sign in as before. You can see them, and change their license, on the Users page.",
 )
 
+# Words that fit only someone with a password: an account made by single sign-on or SCIM has
+# none (and, out of the business, single sign-on no longer lets them in).
+HAD_A_PASSWORD = (
+    "You sign in as before, with the same address and password. Your profile, contacts and "
+    "settings are yours; meetings you scheduled and cloud recordings you made in %(business)s "
+    "stay with %(business)s.",
+    "You keep signing in as you do today, with the same email address and password.",
+)
+
 
 @pytest.fixture
 def rendered(app):
@@ -209,6 +218,7 @@ def test_the_words_fit_the_reader(app, locale):
     with app.test_request_context("/"), force_locale(locale):
         had_pro = [_(words, business="Acme Corp") for words in HAD_PRO]
         had_account = [_(words) for words in HAD_AN_ACCOUNT]
+        had_password = [_(words, business="Acme Corp") for words in HAD_A_PASSWORD]
         for sample in SAMPLES:
             text = fold(render_sample(sample, locale).text)
             plan = sample.context.get("reader_plan")
@@ -219,6 +229,11 @@ def test_the_words_fit_the_reader(app, locale):
                     problems.append(f"{sample.name}: hedges what the app knows: {HEDGED[plan]!r}")
             if new:
                 problems += [f"{sample.name}: {w!r}" for w in had_account if fold(w) in text]
+            if sample.context.get("has_password") is False:
+                problems += [f"{sample.name}: {w!r}" for w in had_password if fold(w) in text]
+                email = sample.context["email"]
+                if f"/forgot-password?email={email}" not in text:
+                    problems.append(f"{sample.name}: no link to choose a password for {email}")
             if plan == "other_business":
                 problems += [f"{sample.name}: {w!r}" for w in had_pro if fold(w) in text]
                 problems += [f"{sample.name}: says nothing changes: {w!r}"
