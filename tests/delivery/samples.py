@@ -116,6 +116,11 @@ SAMPLES: tuple[Sample, ...] = (
         **_INVITER, "invitee_email": "new.person@example.com", "invitee_name": "Nina New",
         "seats": 1, "new_account": True,
     }),
+    # The inviter no longer manages the business (removed, or made a member): its owner is told.
+    Sample("joined_without_license", "owner-for-a-former-admin", {
+        **_INVITER, "invitee_email": "dora@acme.example", "invitee_name": "Dora Basic",
+        "seats": 10, "for_owner": True,
+    }),
     Sample("sso_joined_without_license", "member", {
         "business": "Acme Corp", "owner_name": "Olivia Owner", "member_name": "Gus New",
         "member_email": "gus@acme.example", "seats": 5,

@@ -30,7 +30,9 @@ def _who(name: str | None, email: str) -> str:
     return f"{name} ({email})" if name else email
 
 
-def _still_manages(inviter: User, account_id: int) -> bool:
+def still_manages(inviter: User, account_id: int) -> bool:
+    """Whether the person who invited is still an owner or admin of the business: news of its
+    members is for those who manage it (not for someone removed or made a member since)."""
     return inviter.account_id == account_id and inviter.role in MANAGERS
 
 
@@ -49,7 +51,7 @@ def tell_inviter(
     (`joined_as` None, with their message and what the app knows of why, e.g.
     "changed_address")."""
     inviter = invitation.invited_by
-    if inviter.response_notices != ResponseNotices.EACH or not _still_manages(
+    if inviter.response_notices != ResponseNotices.EACH or not still_manages(
         inviter, invitation.account_id
     ):
         return
