@@ -241,3 +241,39 @@ def test_the_words_fit_the_reader(app, locale):
                 if fold(_(LEAVE_FIRST, business="Acme Corp")) not in text:
                     problems.append(f"{sample.name}: does not say to leave the other account")
     assert not problems, "\n".join(problems)
+
+
+def test_every_answer_email_says_how_to_change_to_a_summary_or_none(rendered):
+    choice = "/account/"  # the account page, where each, daily or none is chosen
+    answers = ("invitation_accepted", "invitation_declined")
+    missing = [
+        f"{sample.name} ({locale})"
+        for sample, locale, mail in rendered
+        if sample.kind in answers
+        and not (f"{BASE}{choice}" in _links(mail.text) and f"{BASE}{choice}" in
+                 _html_links(mail.html))
+    ]
+    assert not missing, f"no way to change how answers are told: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("reader", "locale", "words"),
+    [
+        ("one-answer", "en", "1 person answered"),
+        ("one-answer", "de", "hat 1 Person auf Ihre Einladungen"),
+        ("owner", "en", "4 people answered"),
+        ("owner", "de", "haben 4 Personen auf Ihre Einladungen"),
+    ],
+)
+def test_the_summary_counts_who_answered(rendered, reader, locale, words):
+    [mail] = [m for s, lang, m in rendered
+              if s.name == f"responses_summary--{reader}" and lang == locale]
+    assert words in mail.text and words in visible_text(mail.html)
+
+
+def test_the_new_owner_is_addressed_as_you_and_the_old_one_hears_who(rendered):
+    subjects = {(s.reader, lang): m.subject for s, lang, m in rendered
+                if s.kind == "ownership_transferred"}
+    assert subjects[("new-owner", "en")] == "You are now the owner of Acme Corp"
+    assert subjects[("new-owner", "de")] == "Sie sind jetzt Inhaber von Acme Corp"
+    assert subjects[("old-owner", "en")] == "Adam Admin is now the owner of Acme Corp"
