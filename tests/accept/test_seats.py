@@ -14,7 +14,7 @@ from wizard.accept import acceptance
 from wizard.accept.acceptance import Outcome
 from wizard.delivery.mailer import render_email
 from wizard.extensions import db
-from wizard.models import Account, AuditEvent, OutboxEmail, User, UserType
+from wizard.models import Account, AuditEvent, OutboxEmail, Role, User, UserType
 
 NO_LICENSE = (
     "No license was free when you joined, so you joined as a Basic user. "
@@ -73,6 +73,24 @@ def test_with_every_license_in_use_a_licensed_invitee_joins_as_basic_and_both_si
             select(AuditEvent).where(AuditEvent.action == "accepted")
         ).scalar_one()
         assert event.details["user_type"] == "basic" and event.details["no_free_license"]
+
+
+def test_an_inviter_who_no_longer_manages_is_not_told_and_the_owner_is_instead(app):
+    token = invite(app, "dora@acme.example", user_type=UserType.LICENSED,
+                   inviter="admin@acme.example")
+    licenses_bought(app, 2)
+    with app.app_context():
+        user("admin@acme.example").role = Role.MEMBER  # made a member since (still Licensed)
+        db.session.commit()
+        acceptance.accept_invitation(token, user("dora@acme.example").id)
+        [told] = db.session.scalars(
+            select(OutboxEmail).where(OutboxEmail.kind == "joined_without_license")
+        ).all()
+        assert told.to_address == "owner@acme.example"
+        mail = render_email(told.kind, locale=told.locale, context=told.context)
+        assert mail.text.startswith("Hello Olivia Owner,")
+        assert "accepted an invitation to join Acme Corp as a Licensed user" in mail.text
+        assert "your invitation" not in mail.text and "your invitation" not in mail.html
 
 
 def test_the_audit_log_says_that_no_license_was_free(app, client, auth):

@@ -116,6 +116,11 @@ SAMPLES: tuple[Sample, ...] = (
         **_INVITER, "invitee_email": "new.person@example.com", "invitee_name": "Nina New",
         "seats": 1, "new_account": True,
     }),
+    # The inviter no longer manages the business (removed, or made a member): its owner is told.
+    Sample("joined_without_license", "owner-for-a-former-admin", {
+        **_INVITER, "invitee_email": "dora@acme.example", "invitee_name": "Dora Basic",
+        "seats": 10, "for_owner": True,
+    }),
     Sample("sso_joined_without_license", "member", {
         "business": "Acme Corp", "owner_name": "Olivia Owner", "member_name": "Gus New",
         "member_email": "gus@acme.example", "seats": 5,
@@ -179,11 +184,16 @@ SAMPLES: tuple[Sample, ...] = (
     }),
     Sample("removed_from_business", "member", {
         "name": "Ben Pro", "business": "Acme Corp", "by_name": "Olivia Owner",
-        "by_email": OWNER,
+        "by_email": OWNER, "email": "ben.pro@acme.example", "has_password": True,
     }),
     Sample("removed_from_business", "by-scim", {
         "name": "Ben Pro", "business": "Acme Corp", "by_name": "", "by_email": "",
-        "by_scim": True,
+        "by_scim": True, "email": "ben.pro@acme.example", "has_password": True,
+    }),
+    # Made by single sign-on or SCIM: no password, and single sign-on no longer lets them in.
+    Sample("removed_from_business", "no-password", {
+        "name": "Gus New", "business": "Acme Corp", "by_name": "", "by_email": "",
+        "by_scim": True, "email": "gus@acme.example", "has_password": False,
     }),
     Sample("ownership_offered", "admin", {
         "name": "Adam Admin", "business": "Acme Corp", "owner_name": "Olivia Owner",

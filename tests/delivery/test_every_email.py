@@ -75,6 +75,15 @@ HAD_AN_ACCOUNT = (
     "They sign in as before. You can see them, and change their license, on the Users page.",
 )
 
+# Words that fit only someone with a password: an account made by single sign-on or SCIM has
+# none (and, out of the business, single sign-on no longer lets them in).
+HAD_A_PASSWORD = (
+    "You sign in as before, with the same address and password. Your profile, contacts and "
+    "settings are yours; meetings you scheduled and cloud recordings you made in %(business)s "
+    "stay with %(business)s.",
+    "You keep signing in as you do today, with the same email address and password.",
+)
+
 
 @pytest.fixture
 def rendered(app):
@@ -209,6 +218,7 @@ def test_the_words_fit_the_reader(app, locale):
     with app.test_request_context("/"), force_locale(locale):
         had_pro = [_(words, business="Acme Corp") for words in HAD_PRO]
         had_account = [_(words) for words in HAD_AN_ACCOUNT]
+        had_password = [_(words, business="Acme Corp") for words in HAD_A_PASSWORD]
         for sample in SAMPLES:
             text = fold(render_sample(sample, locale).text)
             plan = sample.context.get("reader_plan")
@@ -219,6 +229,11 @@ def test_the_words_fit_the_reader(app, locale):
                     problems.append(f"{sample.name}: hedges what the app knows: {HEDGED[plan]!r}")
             if new:
                 problems += [f"{sample.name}: {w!r}" for w in had_account if fold(w) in text]
+            if sample.context.get("has_password") is False:
+                problems += [f"{sample.name}: {w!r}" for w in had_password if fold(w) in text]
+                email = sample.context["email"]
+                if f"/forgot-password?email={email}" not in text:
+                    problems.append(f"{sample.name}: no link to choose a password for {email}")
             if plan == "other_business":
                 problems += [f"{sample.name}: {w!r}" for w in had_pro if fold(w) in text]
                 problems += [f"{sample.name}: says nothing changes: {w!r}"
@@ -226,3 +241,39 @@ def test_the_words_fit_the_reader(app, locale):
                 if fold(_(LEAVE_FIRST, business="Acme Corp")) not in text:
                     problems.append(f"{sample.name}: does not say to leave the other account")
     assert not problems, "\n".join(problems)
+
+
+def test_every_answer_email_says_how_to_change_to_a_summary_or_none(rendered):
+    choice = "/account/"  # the account page, where each, daily or none is chosen
+    answers = ("invitation_accepted", "invitation_declined")
+    missing = [
+        f"{sample.name} ({locale})"
+        for sample, locale, mail in rendered
+        if sample.kind in answers
+        and not (f"{BASE}{choice}" in _links(mail.text) and f"{BASE}{choice}" in
+                 _html_links(mail.html))
+    ]
+    assert not missing, f"no way to change how answers are told: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("reader", "locale", "words"),
+    [
+        ("one-answer", "en", "1 person answered"),
+        ("one-answer", "de", "hat 1 Person auf Ihre Einladungen"),
+        ("owner", "en", "4 people answered"),
+        ("owner", "de", "haben 4 Personen auf Ihre Einladungen"),
+    ],
+)
+def test_the_summary_counts_who_answered(rendered, reader, locale, words):
+    [mail] = [m for s, lang, m in rendered
+              if s.name == f"responses_summary--{reader}" and lang == locale]
+    assert words in mail.text and words in visible_text(mail.html)
+
+
+def test_the_new_owner_is_addressed_as_you_and_the_old_one_hears_who(rendered):
+    subjects = {(s.reader, lang): m.subject for s, lang, m in rendered
+                if s.kind == "ownership_transferred"}
+    assert subjects[("new-owner", "en")] == "You are now the owner of Acme Corp"
+    assert subjects[("new-owner", "de")] == "Sie sind jetzt Inhaber von Acme Corp"
+    assert subjects[("old-owner", "en")] == "Adam Admin is now the owner of Acme Corp"

@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.accept.factory import invitation_for, invite, user
 from tests.helpers import submit, text_of
@@ -11,7 +11,7 @@ from wizard.accept import acceptance
 from wizard.delivery.mailer import render_email
 from wizard.delivery.responses import queue_daily_summaries
 from wizard.extensions import db
-from wizard.models import OutboxEmail, ResponseNotices
+from wizard.models import Account, OutboxEmail, ResponseNotices, UserType
 from wizard.models.types import utcnow
 
 
@@ -78,6 +78,24 @@ def test_the_daily_summary_lists_yesterdays_answers_once(app):
         text = render_email(mail.kind, locale=mail.locale, context=mail.context).text
         assert "1 accepted:" in text and "- dora@acme.example, Licensed" in text
         assert "1 declined:" in text and "- ana.pro@acme.example: “Not now”" in text
+
+
+def test_the_daily_summary_says_basic_for_someone_who_joined_when_no_license_was_free(app):
+    choose(app, "owner@acme.example", ResponseNotices.DAILY)
+    yesterday = utcnow() - timedelta(days=1)
+    offered_license = invite(app, "dora@acme.example", now=yesterday)
+    with app.app_context():
+        db.session.execute(  # the owner's and the admin's: none free
+            update(Account).where(Account.name == "Acme Corp").values(license_seats=2)
+        )
+        db.session.commit()
+        acceptance.accept_invitation(offered_license, user("dora@acme.example").id,
+                                     now=yesterday)
+        assert user("dora@acme.example").user_type == UserType.BASIC
+        assert queue_daily_summaries() == 1
+        (mail,) = mails("responses_summary")
+        text = render_email(mail.kind, locale=mail.locale, context=mail.context).text
+        assert "- dora@acme.example, Basic" in text and "Licensed" not in text
 
 
 def test_the_setting_is_saved_from_my_account(app, client, auth):

@@ -1,9 +1,13 @@
 """Roles and ownership: admin and member, handing a business over (the new owner accepts),
 removing someone (who gets their own account back), and the owner who cannot be removed."""
 
+from html import unescape
+
 from sqlalchemy import select
 
 from tests.helpers import h1_of, signed_in, submit, text_of
+from wizard.accounts.passwords import NO_PASSWORD, has_password
+from wizard.delivery.mailer import render_email
 from wizard.demo import DEMO_PASSWORD
 from wizard.extensions import db
 from wizard.models import AuditEvent, OutboxEmail, Role, User, UserType
@@ -93,11 +97,36 @@ def test_a_removed_member_gets_their_own_account_back_and_is_told(app, auth, cli
         moved = db.session.execute(select(User).where(User.id == mia.id)).scalar_one()
         assert not moved.account.is_business and moved.account_id != mia.account_id
         assert (moved.role, moved.user_type) == (Role.OWNER, UserType.BASIC)
-    assert _mail(app, "removed_from_business", "member@acme.example")[0]["by_name"] == "Adam Admin"
+    [told] = _mail(app, "removed_from_business", "member@acme.example")
+    assert (told["by_name"], told["has_password"]) == ("Adam Admin", True)
     assert _actions(app)[-1] == "member_removed"
     # Mia still signs in with her password, to her own account.
     mia_client = signed_in(app, "member@acme.example")
     assert h1_of(mia_client.get("/account/")) == "My account"
+
+
+def test_someone_single_sign_on_made_is_told_to_choose_a_password_not_to_use_theirs(app):
+    with app.app_context():
+        mia = db.session.execute(
+            select(User).where(User.email == "member@acme.example")).scalar_one()
+        mia.password_hash = NO_PASSWORD  # made by single sign-on or SCIM
+        db.session.commit()
+        mia_id = mia.id
+    admin = signed_in(app, "admin@acme.example")
+    submit(admin, f"/users/{mia_id}/remove", page=f"/users/{mia_id}/remove")
+    [context] = _mail(app, "removed_from_business", "member@acme.example")
+    assert context["has_password"] is False
+    with app.test_request_context("/"):
+        mail = render_email("removed_from_business", locale="en", context=context)
+    assert "same address and password" not in mail.text
+    assert "Your account has no password of its own" in mail.text
+    link = "http://invite.test/forgot-password?email=member@acme.example"
+    assert link in mail.text and link in unescape(mail.html)
+    # Someone with a password keeps hearing that they sign in as before.
+    with app.app_context():
+        mia = db.session.get(User, mia_id)
+        assert not has_password(mia.password_hash)
+        assert has_password(_person(app, "admin@acme.example").password_hash)
 
 
 def test_ownership_moves_only_when_the_admin_accepts_and_both_are_told(app, auth, client):

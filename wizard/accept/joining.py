@@ -9,7 +9,7 @@ and both sides are told (the accepted page and the receipt, and an email to the 
 from __future__ import annotations
 
 from ..delivery.outbox import queue_email
-from ..delivery.responses import tell_inviter
+from ..delivery.responses import still_manages, tell_inviter
 from ..manage.seats import licensed_members
 from ..models import Account, Invitation, User, UserType
 from .link import owner_of, person_locale
@@ -33,21 +33,28 @@ def missed_license(invitation: Invitation, user_type: UserType) -> bool:
 def tell_inviter_no_license_was_free(
     invitation: Invitation, account: Account, who: User, *, new_account: bool = False
 ) -> None:
-    """Queue the email that says the person joined as Basic, and how to give them a license."""
+    """Queue the email that says the person joined as Basic, and how to give them a license:
+    to the inviter while they still manage the business (as for every answer), else to its
+    owner, since someone has to give the license."""
     inviter = invitation.invited_by
+    reader = inviter if still_manages(inviter, invitation.account_id) else owner_of(account.id)
+    if reader is None:
+        return
     queue_email(
         "joined_without_license",
-        inviter.email,
+        reader.email,
         account_id=invitation.account_id,
-        locale=person_locale(inviter),
+        locale=person_locale(reader),
         invitation_id=invitation.id,
         context={
-            "inviter_name": inviter.display_name,
+            "inviter_name": reader.display_name,
             "invitee_email": invitation.email,
             "invitee_name": who.name or invitation.name,
             "business": account.name,
             "seats": account.license_seats,
             "new_account": new_account,
+            # Not the reader's own invitation: the words say "an invitation", not "your".
+            "for_owner": reader is not inviter,
         },
     )
 

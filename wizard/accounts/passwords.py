@@ -19,10 +19,20 @@ COMMON_PASSWORDS = Path(__file__).parent.parent / "data" / "common-passwords.txt
 # Checked against when the address is unknown, so both answers take the same time.
 _DUMMY_HASHES: dict[str, str] = {}
 
+# Accounts made by single sign-on or SCIM have no password: this never matches one (no "$"
+# parts). Such a person signs in only through their business's identity provider.
+NO_PASSWORD = "!sso-only"
+
 
 def hash_password(password: str) -> str:
     """Hash a password with the app's PASSWORD_HASH_METHOD (scrypt, n=2**17 by default)."""
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def has_password(password_hash: str | None) -> bool:
+    """Whether an account has a password its person can sign in with (not made by single
+    sign-on or SCIM, or given one since)."""
+    return bool(password_hash) and password_hash != NO_PASSWORD
 
 
 def password_matches(password_hash: str | None, password: str) -> bool:

@@ -30,7 +30,9 @@ def _who(name: str | None, email: str) -> str:
     return f"{name} ({email})" if name else email
 
 
-def _still_manages(inviter: User, account_id: int) -> bool:
+def still_manages(inviter: User, account_id: int) -> bool:
+    """Whether the person who invited is still an owner or admin of the business: news of its
+    members is for those who manage it (not for someone removed or made a member since)."""
     return inviter.account_id == account_id and inviter.role in MANAGERS
 
 
@@ -49,7 +51,7 @@ def tell_inviter(
     (`joined_as` None, with their message and what the app knows of why, e.g.
     "changed_address")."""
     inviter = invitation.invited_by
-    if inviter.response_notices != ResponseNotices.EACH or not _still_manages(
+    if inviter.response_notices != ResponseNotices.EACH or not still_manages(
         inviter, invitation.account_id
     ):
         return
@@ -125,16 +127,10 @@ def _queue_summary(user_id: int, today: date) -> int:
     ).all()
     if not answered:
         return 0
-    messages = dict(
-        db.session.execute(
-            select(AuditEvent.invitation_id, AuditEvent.details).where(
-                AuditEvent.invitation_id.in_([i.id for i in answered]),
-                AuditEvent.action == "declined",
-            )
-        ).all()
-    )
+    messages = _recorded(answered, "declined")
+    joined_as = _joined_as([i for i in answered if i.status == InvitationStatus.ACCEPTED])
     accepted = [
-        {"who": _who(i.name, i.email), "user_type": str(i.user_type)}
+        {"who": _who(i.name, i.email), "user_type": joined_as[i.id]}
         for i in answered
         if i.status == InvitationStatus.ACCEPTED
     ]
@@ -161,6 +157,44 @@ def _queue_summary(user_id: int, today: date) -> int:
         },
     )
     return 1
+
+
+def _recorded(invitations: list[Invitation], action: str) -> dict[int, dict]:
+    """The details of each invitation's `action` audit event: {invitation id: details}."""
+    if not invitations:
+        return {}
+    return dict(
+        db.session.execute(
+            select(AuditEvent.invitation_id, AuditEvent.details).where(
+                AuditEvent.invitation_id.in_([i.id for i in invitations]),
+                AuditEvent.action == action,
+            )
+        ).all()
+    )
+
+
+def _joined_as(accepted: list[Invitation]) -> dict[int, str]:
+    """The user type each person joined with, which is not always the one offered (no license
+    was free: Basic). What acceptance recorded; where it recorded none (SCIM accepts the
+    invitation itself), the member's row."""
+    if not accepted:
+        return {}
+    recorded = _recorded(accepted, "accepted")
+    members = dict(
+        db.session.execute(
+            select(User.id, User.user_type).where(
+                User.id.in_([i.accepted_user_id for i in accepted if i.accepted_user_id])
+            )
+        ).all()
+    )
+    return {
+        i.id: str(
+            (recorded.get(i.id) or {}).get("user_type")
+            or members.get(i.accepted_user_id)
+            or i.user_type
+        )
+        for i in accepted
+    }
 
 
 def set_response_notices(user_id: int, choice: ResponseNotices) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 
 from ..accept.link import person_locale
+from ..accounts.passwords import has_password
 from ..common import audit
 from ..delivery.outbox import queue_email
 from ..extensions import db
@@ -228,7 +229,9 @@ def move_to_own_account(account: Account, member: User, *, actor: User | None) -
         locale=person_locale(member),
         context={"name": member.display_name, "business": account.name,
                  "by_name": actor.display_name if actor else "",
-                 "by_email": actor.email if actor else "", "by_scim": actor is None},
+                 "by_email": actor.email if actor else "", "by_scim": actor is None,
+                 # Made by single sign-on or SCIM: no password, and SSO no longer lets them in.
+                 "email": member.email, "has_password": has_password(member.password_hash)},
     )
     return own
 

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accept import tokens
 from ..accept.joining import tell_owner_no_license_was_free, user_type_on_joining
 from ..accept.link import owner_of
+from ..accounts.passwords import NO_PASSWORD
 from ..common import audit
 from ..extensions import db
 from ..manage.seats import locked_account, seat_count
@@ -45,8 +46,8 @@ from .mapping import Claims, claims_from, plain_text
 from .protocol import Received, SsoRefused
 from .providers import on_verified_domain
 
-# Accounts made by single sign-on have no password: this never matches one (no "$" parts).
-SSO_ONLY_HASH = "!sso-only"
+# Accounts made by single sign-on have no password (accounts.passwords.has_password says so).
+SSO_ONLY_HASH = NO_PASSWORD
 
 
 class Kind(enum.StrEnum):
