@@ -36,8 +36,10 @@ def has_password(password_hash: str | None) -> bool:
 
 
 def password_matches(password_hash: str | None, password: str) -> bool:
-    """Check a password; with no hash, spend the same time and say no."""
-    if password_hash is None:
+    """Check a password; with no password (an unknown address, or an account single sign-on
+    or SCIM made), spend the same time and say no: a quick "no" would tell anyone timing the
+    sign-in page which addresses are single sign-on accounts."""
+    if not has_password(password_hash):
         method = current_app.config["PASSWORD_HASH_METHOD"]
         if method not in _DUMMY_HASHES:
             _DUMMY_HASHES[method] = generate_password_hash("not a password", method=method)
