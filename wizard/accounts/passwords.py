@@ -21,7 +21,7 @@ _DUMMY_HASHES: dict[str, str] = {}
 
 # Accounts made by single sign-on or SCIM have no password: this never matches one (no "$"
 # parts). Such a person signs in only through their business's identity provider.
-NO_PASSWORD = "!sso-only"
+NO_PASSWORD = "!sso-only"  # nosec B105 - a marker that no password hash can equal, not a password
 
 
 def hash_password(password: str) -> str:
